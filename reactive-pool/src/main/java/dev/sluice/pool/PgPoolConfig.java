@@ -1,0 +1,664 @@
+package dev.sluice.pool;
+
+import io.r2dbc.spi.Connection;
+import org.reactivestreams.Publisher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of one named PostgreSQL pool: immutable, made by {@link #builder(String)}, validated in one
+ * place ({@link Builder#build()}), which throws a {@link ConfigException} naming the setting, the value and
+ * the valid range. {@link #toString()} never shows the password.
+ *
+ * <h2>Defaults, and why</h2>
+ * <ul>
+ *   <li>{@code minConnections} 1, {@code maxConnections} 10: ten connections carry about 2,000 queries/s of
+ *       5 ms each (Little's law); use {@link PoolSizer} to size from your load.</li>
+ *   <li>{@code acquireTimeout} 5 s: a caller waits at most this long for a connection, then gets a
+ *       {@link PoolExhaustedException} with the pool's numbers. Long enough to ride out a burst, short
+ *       enough that a stuck pool shows up as errors instead of a pile of waiting requests.</li>
+ *   <li>{@code maxPendingAcquires} unbounded: the acquire timeout bounds every wait; set a bound to shed
+ *       load before it queues.</li>
+ *   <li>{@code connectTimeout} 5 s; {@code idleTimeout} 10 min (idle connections above the minimum are
+ *       closed); {@code maxLifetime} 30 min with up to 10% jitter (each connection gets its own, shorter
+ *       lifetime, so they never all expire at once); {@code recycleAfterUses} 0 (off).</li>
+ *   <li>{@code validation} {@link ValidationMode#LOCAL} (socket still open, no round trip) with a 2 s limit.</li>
+ *   <li>{@code statementTimeout} none (the server's); {@code idleInTransactionTimeout} 60 s, so a
+ *       forgotten transaction cannot hold locks for ever; {@code applicationName} {@code sluice-<pool>}.</li>
+ *   <li>{@code statementCacheSize} 256 prepared statements per connection.</li>
+ *   <li>{@code slowQueryThreshold} 1 s (helpers log slower statements); {@code leakDetectionThreshold}
+ *       off (when on, the acquiring call site is captured on every acquire, which costs a stack trace).</li>
+ *   <li>{@code shutdownGracePeriod} 10 s; {@code evictionInterval} 30 s; {@code sslMode} prefer (libpq's default).</li>
+ * </ul>
+ */
+public final class PgPoolConfig {
+
+    /** Pool names: lower-case letters, digits, {@code _} and {@code -}, starting with a letter. */
+    public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
+    private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?");
+    private static final Pattern SETTING_VALUE = Pattern.compile("[A-Za-z0-9_.:/+-]{1,200}");
+    private static final Pattern APPLICATION_NAME = Pattern.compile("[A-Za-z0-9 _.:/-]{1,63}");
+    private static final Duration MAX_DURATION = Duration.ofDays(1);
+
+    private final String name;
+    private final PoolRole role;
+    private final String host;
+    private final int port;
+    private final String database;
+    private final String user;
+    private final String password;
+    private final SslMode sslMode;
+    private final Path sslRootCert;
+    private final int minConnections;
+    private final int maxConnections;
+    private final int maxPendingAcquires;
+    private final Duration acquireTimeout;
+    private final Duration connectTimeout;
+    private final Duration idleTimeout;
+    private final Duration maxLifetime;
+    private final double lifetimeJitter;
+    private final int recycleAfterUses;
+    private final ValidationMode validation;
+    private final String validationQuery;
+    private final Duration validationTimeout;
+    private final Duration statementTimeout;
+    private final Duration idleInTransactionTimeout;
+    private final String applicationName;
+    private final int statementCacheSize;
+    private final Map<String, String> serverSettings;
+    private final List<Function<Connection, Publisher<Void>>> afterConnect;
+    private final Duration slowQueryThreshold;
+    private final Duration leakDetectionThreshold;
+    private final Duration shutdownGracePeriod;
+    private final Duration evictionInterval;
+
+    private PgPoolConfig(Builder b) {
+        this.name = b.name;
+        this.role = b.role;
+        this.host = b.host;
+        this.port = b.port;
+        this.database = b.database;
+        this.user = b.user;
+        this.password = b.password;
+        this.sslMode = b.sslMode;
+        this.sslRootCert = b.sslRootCert;
+        this.minConnections = b.minConnections;
+        this.maxConnections = b.maxConnections;
+        this.maxPendingAcquires = b.maxPendingAcquires;
+        this.acquireTimeout = b.acquireTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.maxLifetime = b.maxLifetime;
+        this.lifetimeJitter = b.lifetimeJitter;
+        this.recycleAfterUses = b.recycleAfterUses;
+        this.validation = b.validation;
+        this.validationQuery = b.validationQuery;
+        this.validationTimeout = b.validationTimeout;
+        this.statementTimeout = b.statementTimeout;
+        this.idleInTransactionTimeout = b.idleInTransactionTimeout;
+        this.applicationName = b.applicationName != null ? b.applicationName : "sluice-" + b.name;
+        this.statementCacheSize = b.statementCacheSize;
+        this.serverSettings = Collections.unmodifiableMap(new LinkedHashMap<>(b.serverSettings));
+        this.afterConnect = List.copyOf(b.afterConnect);
+        this.slowQueryThreshold = b.slowQueryThreshold;
+        this.leakDetectionThreshold = b.leakDetectionThreshold;
+        this.shutdownGracePeriod = b.shutdownGracePeriod;
+        this.evictionInterval = b.evictionInterval;
+    }
+
+    /** A builder for the pool called {@code name}, with the defaults above. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** A builder starting from this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Pool name, unique within a registry. */
+    public String name() {
+        return name;
+    }
+
+    /** What the pool is for. */
+    public PoolRole role() {
+        return role;
+    }
+
+    /** Server host. */
+    public String host() {
+        return host;
+    }
+
+    /** Server port. */
+    public int port() {
+        return port;
+    }
+
+    /** Database name. */
+    public String database() {
+        return database;
+    }
+
+    /** User name. */
+    public String user() {
+        return user;
+    }
+
+    /** The password, or empty. Never logged or printed by Sluice. */
+    public Optional<String> password() {
+        return Optional.ofNullable(password);
+    }
+
+    /** TLS mode. */
+    public SslMode sslMode() {
+        return sslMode;
+    }
+
+    /** CA certificate file for {@code verify-ca}/{@code verify-full}, if set. */
+    public Optional<Path> sslRootCert() {
+        return Optional.ofNullable(sslRootCert);
+    }
+
+    /** Connections kept open even when idle, opened at start. */
+    public int minConnections() {
+        return minConnections;
+    }
+
+    /** Most connections the pool opens. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Most callers waiting for a connection; {@code Integer.MAX_VALUE} when unbounded. */
+    public int maxPendingAcquires() {
+        return maxPendingAcquires;
+    }
+
+    /** Longest a caller waits for a connection before a {@link PoolExhaustedException}. */
+    public Duration acquireTimeout() {
+        return acquireTimeout;
+    }
+
+    /** Longest the opening of one new connection may take. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Idle connections above the minimum are closed after this long. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** Upper bound of a connection's life; each gets a jittered, shorter one (see {@link #lifetimeJitter()}). */
+    public Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    /** Fraction (0 to 0.5) by which each connection's lifetime is randomly shortened. */
+    public double lifetimeJitter() {
+        return lifetimeJitter;
+    }
+
+    /** A connection is closed after this many uses; 0 means never. */
+    public int recycleAfterUses() {
+        return recycleAfterUses;
+    }
+
+    /** How a connection is checked on checkout. */
+    public ValidationMode validation() {
+        return validation;
+    }
+
+    /** The query of {@link ValidationMode#QUERY}, if set. */
+    public Optional<String> validationQuery() {
+        return Optional.ofNullable(validationQuery);
+    }
+
+    /** Time limit of one validation. */
+    public Duration validationTimeout() {
+        return validationTimeout;
+    }
+
+    /** {@code statement_timeout} of every connection, or empty for the server's. */
+    public Optional<Duration> statementTimeout() {
+        return Optional.ofNullable(statementTimeout);
+    }
+
+    /** {@code idle_in_transaction_session_timeout} of every connection, or empty for the server's. */
+    public Optional<Duration> idleInTransactionTimeout() {
+        return Optional.ofNullable(idleInTransactionTimeout);
+    }
+
+    /** {@code application_name} of every connection (shows in {@code pg_stat_activity}). */
+    public String applicationName() {
+        return applicationName;
+    }
+
+    /** Prepared statements cached per connection; 0 disables the cache. */
+    public int statementCacheSize() {
+        return statementCacheSize;
+    }
+
+    /** Further server settings applied to every new connection, such as {@code work_mem}. */
+    public Map<String, String> serverSettings() {
+        return serverSettings;
+    }
+
+    /** Hooks run, in order, on every new connection before it joins the pool. */
+    public List<Function<Connection, Publisher<Void>>> afterConnect() {
+        return afterConnect;
+    }
+
+    /** Statements slower than this are logged by the query helpers. */
+    public Duration slowQueryThreshold() {
+        return slowQueryThreshold;
+    }
+
+    /** A connection held longer than this is reported as a leak; empty when leak detection is off. */
+    public Optional<Duration> leakDetectionThreshold() {
+        return Optional.ofNullable(leakDetectionThreshold);
+    }
+
+    /** How long in-flight work may run after shutdown starts. */
+    public Duration shutdownGracePeriod() {
+        return shutdownGracePeriod;
+    }
+
+    /** How often idle, expired and worn-out connections are looked for, and the minimum restored. */
+    public Duration evictionInterval() {
+        return evictionInterval;
+    }
+
+    /** {@code host:port}, the server this pool talks to (used to group pools in the capacity check). */
+    public String serverAddress() {
+        return host + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return "PgPoolConfig[" + name + " " + role + " " + user + "@" + host + ":" + port + "/" + database
+                + " password=" + (password == null ? "(none)" : "(hidden)") + " ssl=" + sslMode.libpqName()
+                + " connections=" + minConnections + ".." + maxConnections + " acquireTimeout=" + acquireTimeout
+                + " app=" + applicationName + "]";
+    }
+
+    /**
+     * Builds a {@link PgPoolConfig}. Setters only record; {@link #build()} validates everything at once and
+     * throws the first problem as a {@link ConfigException}.
+     */
+    public static final class Builder {
+        private String name;
+        private PoolRole role = PoolRole.PRIMARY;
+        private String host = "localhost";
+        private int port = 5432;
+        private String database = "postgres";
+        private String user;
+        private String password;
+        private SslMode sslMode = SslMode.PREFER;
+        private Path sslRootCert;
+        private int minConnections = 1;
+        private int maxConnections = 10;
+        private int maxPendingAcquires = Integer.MAX_VALUE;
+        private Duration acquireTimeout = Duration.ofSeconds(5);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration idleTimeout = Duration.ofMinutes(10);
+        private Duration maxLifetime = Duration.ofMinutes(30);
+        private double lifetimeJitter = 0.10;
+        private int recycleAfterUses;
+        private ValidationMode validation = ValidationMode.LOCAL;
+        private String validationQuery;
+        private Duration validationTimeout = Duration.ofSeconds(2);
+        private Duration statementTimeout;
+        private Duration idleInTransactionTimeout = Duration.ofSeconds(60);
+        private String applicationName;
+        private int statementCacheSize = 256;
+        private final Map<String, String> serverSettings = new LinkedHashMap<>();
+        private final List<Function<Connection, Publisher<Void>>> afterConnect = new ArrayList<>();
+        private Duration slowQueryThreshold = Duration.ofSeconds(1);
+        private Duration leakDetectionThreshold;
+        private Duration shutdownGracePeriod = Duration.ofSeconds(10);
+        private Duration evictionInterval = Duration.ofSeconds(30);
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        private Builder(PgPoolConfig c) {
+            name = c.name;
+            role = c.role;
+            host = c.host;
+            port = c.port;
+            database = c.database;
+            user = c.user;
+            password = c.password;
+            sslMode = c.sslMode;
+            sslRootCert = c.sslRootCert;
+            minConnections = c.minConnections;
+            maxConnections = c.maxConnections;
+            maxPendingAcquires = c.maxPendingAcquires;
+            acquireTimeout = c.acquireTimeout;
+            connectTimeout = c.connectTimeout;
+            idleTimeout = c.idleTimeout;
+            maxLifetime = c.maxLifetime;
+            lifetimeJitter = c.lifetimeJitter;
+            recycleAfterUses = c.recycleAfterUses;
+            validation = c.validation;
+            validationQuery = c.validationQuery;
+            validationTimeout = c.validationTimeout;
+            statementTimeout = c.statementTimeout;
+            idleInTransactionTimeout = c.idleInTransactionTimeout;
+            applicationName = c.applicationName;
+            statementCacheSize = c.statementCacheSize;
+            serverSettings.putAll(c.serverSettings);
+            afterConnect.addAll(c.afterConnect);
+            slowQueryThreshold = c.slowQueryThreshold;
+            leakDetectionThreshold = c.leakDetectionThreshold;
+            shutdownGracePeriod = c.shutdownGracePeriod;
+            evictionInterval = c.evictionInterval;
+        }
+
+        /** Renames the pool (used when one configuration is the template of another). */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** What the pool is for; {@link PoolRole#PRIMARY} by default. */
+        public Builder role(PoolRole role) {
+            this.role = role;
+            return this;
+        }
+
+        /** Server host; {@code localhost} by default. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** Server port, 1 to 65535; 5432 by default. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Database; {@code postgres} by default. */
+        public Builder database(String database) {
+            this.database = database;
+            return this;
+        }
+
+        /** User name (required). */
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
+        /** Password; none by default (trust or certificate authentication). */
+        public Builder password(String password) {
+            this.password = password == null || password.isEmpty() ? null : password;
+            return this;
+        }
+
+        /** TLS mode; {@link SslMode#PREFER} by default. */
+        public Builder sslMode(SslMode sslMode) {
+            this.sslMode = sslMode;
+            return this;
+        }
+
+        /** CA certificate for {@code verify-ca} and {@code verify-full}. */
+        public Builder sslRootCert(Path sslRootCert) {
+            this.sslRootCert = sslRootCert;
+            return this;
+        }
+
+        /** Connections opened at start and kept when idle; 0 to {@code maxConnections}. */
+        public Builder minConnections(int minConnections) {
+            this.minConnections = minConnections;
+            return this;
+        }
+
+        /** Most connections; 1 to 10,000. */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** Most waiting callers (at least 1); beyond it an acquire fails at once. */
+        public Builder maxPendingAcquires(int maxPendingAcquires) {
+            this.maxPendingAcquires = maxPendingAcquires;
+            return this;
+        }
+
+        /** Longest wait for a connection; 1 ms to 1 day. */
+        public Builder acquireTimeout(Duration acquireTimeout) {
+            this.acquireTimeout = acquireTimeout;
+            return this;
+        }
+
+        /** Longest time to open one connection; 1 ms to 1 day. */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /** Idle connections above the minimum are closed after this; 1 ms to 1 day. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        /** Longest life of a connection; 1 ms to 1 day. */
+        public Builder maxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+            return this;
+        }
+
+        /** Fraction, 0 to 0.5, by which each connection's lifetime is randomly shortened; 0.1 by default. */
+        public Builder lifetimeJitter(double lifetimeJitter) {
+            this.lifetimeJitter = lifetimeJitter;
+            return this;
+        }
+
+        /** Close a connection after this many uses; 0 (the default) never. */
+        public Builder recycleAfterUses(int recycleAfterUses) {
+            this.recycleAfterUses = recycleAfterUses;
+            return this;
+        }
+
+        /** How connections are checked on checkout; {@link ValidationMode#QUERY} needs {@link #validationQuery(String)}. */
+        public Builder validation(ValidationMode validation) {
+            this.validation = validation;
+            return this;
+        }
+
+        /** The query run by {@link ValidationMode#QUERY}, for example {@code SELECT 1}. */
+        public Builder validationQuery(String validationQuery) {
+            this.validationQuery = validationQuery;
+            return this;
+        }
+
+        /** Time limit of one validation; 1 ms to 1 day. */
+        public Builder validationTimeout(Duration validationTimeout) {
+            this.validationTimeout = validationTimeout;
+            return this;
+        }
+
+        /** {@code statement_timeout} of every connection; 1 ms to 1 day. */
+        public Builder statementTimeout(Duration statementTimeout) {
+            this.statementTimeout = statementTimeout;
+            return this;
+        }
+
+        /** {@code idle_in_transaction_session_timeout} of every connection; 1 ms to 1 day, or {@code null} for the server's. */
+        public Builder idleInTransactionTimeout(Duration idleInTransactionTimeout) {
+            this.idleInTransactionTimeout = idleInTransactionTimeout;
+            return this;
+        }
+
+        /** {@code application_name}: 1 to 63 letters, digits, spaces and {@code _ . : / -}. */
+        public Builder applicationName(String applicationName) {
+            this.applicationName = applicationName;
+            return this;
+        }
+
+        /** Prepared statements cached per connection, 0 to 100,000. */
+        public Builder statementCacheSize(int statementCacheSize) {
+            this.statementCacheSize = statementCacheSize;
+            return this;
+        }
+
+        /**
+         * A server setting for every new connection, such as {@code work_mem = 256MB}. Names are PostgreSQL
+         * setting names; values are plain tokens (letters, digits, {@code _ . : / + -}).
+         */
+        public Builder serverSetting(String name, String value) {
+            this.serverSettings.put(name, value);
+            return this;
+        }
+
+        /** A hook run on every new connection before it joins the pool; a failing hook fails that connection. */
+        public Builder afterConnect(Function<Connection, Publisher<Void>> hook) {
+            this.afterConnect.add(Objects.requireNonNull(hook, "hook"));
+            return this;
+        }
+
+        /** Statements slower than this are logged by the helpers; 1 ms to 1 day. */
+        public Builder slowQueryThreshold(Duration slowQueryThreshold) {
+            this.slowQueryThreshold = slowQueryThreshold;
+            return this;
+        }
+
+        /** Report connections held longer than this, with where they were acquired; {@code null} turns it off. */
+        public Builder leakDetectionThreshold(Duration leakDetectionThreshold) {
+            this.leakDetectionThreshold = leakDetectionThreshold;
+            return this;
+        }
+
+        /** How long in-flight work may run after shutdown starts; 0 to 1 day. */
+        public Builder shutdownGracePeriod(Duration shutdownGracePeriod) {
+            this.shutdownGracePeriod = shutdownGracePeriod;
+            return this;
+        }
+
+        /** How often the pool looks for connections to close and restores its minimum; 10 ms to 1 day. */
+        public Builder evictionInterval(Duration evictionInterval) {
+            this.evictionInterval = evictionInterval;
+            return this;
+        }
+
+        /**
+         * Validates every setting and builds the configuration.
+         *
+         * @throws ConfigException for the first invalid value, naming the setting ({@code pool '<name>': setting}),
+         *                         the value and the valid range
+         */
+        public PgPoolConfig build() {
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new ConfigException("name", name, "a pool name is 1 to 63 lower-case letters, digits, '_' or '-', starting with a letter");
+            }
+            String p = "pool '" + name + "': ";
+            if (role == null) {
+                throw new ConfigException(p + "role", null, "must be one of PRIMARY, REPLICA, BACKGROUND, ANALYTICS");
+            }
+            if (host == null || host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
+                throw new ConfigException(p + "host", host, "must be a host name or address without spaces");
+            }
+            if (port < 1 || port > 65535) {
+                throw new ConfigException(p + "port", port, "must be between 1 and 65535");
+            }
+            if (database == null || database.isBlank() || database.length() > 63) {
+                throw new ConfigException(p + "database", database, "must be a database name of 1 to 63 characters");
+            }
+            if (user == null || user.isBlank() || user.length() > 63) {
+                throw new ConfigException(p + "user", user, "must be a user name of 1 to 63 characters");
+            }
+            if (sslMode == null) {
+                throw new ConfigException(p + "sslMode", null, "must be one of disable, allow, prefer, require, verify-ca, verify-full");
+            }
+            if ((sslMode == SslMode.VERIFY_CA || sslMode == SslMode.VERIFY_FULL) && sslRootCert == null) {
+                throw new ConfigException(p + "sslRootCert", null, "is required with sslMode " + sslMode.libpqName()
+                        + ": give the CA certificate file that signed the server's certificate");
+            }
+            if (maxConnections < 1 || maxConnections > 10_000) {
+                throw new ConfigException(p + "maxConnections", maxConnections, "must be between 1 and 10000");
+            }
+            if (minConnections < 0 || minConnections > maxConnections) {
+                throw new ConfigException(p + "minConnections", minConnections, "must be between 0 and maxConnections ("
+                        + maxConnections + "); lower minConnections or raise maxConnections");
+            }
+            if (maxPendingAcquires < 1) {
+                throw new ConfigException(p + "maxPendingAcquires", maxPendingAcquires, "must be at least 1 (Integer.MAX_VALUE for unbounded)");
+            }
+            requireDuration(p + "acquireTimeout", acquireTimeout, Duration.ofMillis(1));
+            requireDuration(p + "connectTimeout", connectTimeout, Duration.ofMillis(1));
+            requireDuration(p + "idleTimeout", idleTimeout, Duration.ofMillis(1));
+            requireDuration(p + "maxLifetime", maxLifetime, Duration.ofMillis(1));
+            if (!(lifetimeJitter >= 0 && lifetimeJitter <= 0.5)) {
+                throw new ConfigException(p + "lifetimeJitter", lifetimeJitter, "must be between 0 and 0.5 (a fraction of maxLifetime)");
+            }
+            if (recycleAfterUses < 0) {
+                throw new ConfigException(p + "recycleAfterUses", recycleAfterUses, "must be 0 (never) or a positive number of uses");
+            }
+            if (validation == null) {
+                throw new ConfigException(p + "validation", null, "must be one of NONE, LOCAL, REMOTE, QUERY");
+            }
+            if (validation == ValidationMode.QUERY && (validationQuery == null || validationQuery.isBlank())) {
+                throw new ConfigException(p + "validationQuery", validationQuery, "is required with validation QUERY, for example 'SELECT 1'");
+            }
+            if (validation != ValidationMode.QUERY && validationQuery != null) {
+                throw new ConfigException(p + "validationQuery", validationQuery, "is only used with validation QUERY (validation is "
+                        + validation + "); set validation(QUERY) or remove the query");
+            }
+            requireDuration(p + "validationTimeout", validationTimeout, Duration.ofMillis(1));
+            if (statementTimeout != null) {
+                requireDuration(p + "statementTimeout", statementTimeout, Duration.ofMillis(1));
+            }
+            if (idleInTransactionTimeout != null) {
+                requireDuration(p + "idleInTransactionTimeout", idleInTransactionTimeout, Duration.ofMillis(1));
+            }
+            if (applicationName != null && !APPLICATION_NAME.matcher(applicationName).matches()) {
+                throw new ConfigException(p + "applicationName", applicationName,
+                        "must be 1 to 63 letters, digits, spaces or '_ . : / -' (no quotes or control characters)");
+            }
+            if (statementCacheSize < 0 || statementCacheSize > 100_000) {
+                throw new ConfigException(p + "statementCacheSize", statementCacheSize, "must be between 0 (off) and 100000");
+            }
+            for (Map.Entry<String, String> setting : serverSettings.entrySet()) {
+                if (setting.getKey() == null || !SETTING_NAME.matcher(setting.getKey()).matches()) {
+                    throw new ConfigException(p + "serverSetting", setting.getKey(), "must be a PostgreSQL setting name such as work_mem");
+                }
+                if (setting.getValue() == null || !SETTING_VALUE.matcher(setting.getValue()).matches()) {
+                    throw new ConfigException(p + "serverSetting " + setting.getKey(), setting.getValue(),
+                            "must be 1 to 200 letters, digits or '_ . : / + -', such as 256MB or off");
+                }
+            }
+            requireDuration(p + "slowQueryThreshold", slowQueryThreshold, Duration.ofMillis(1));
+            if (leakDetectionThreshold != null) {
+                requireDuration(p + "leakDetectionThreshold", leakDetectionThreshold, Duration.ofMillis(1));
+            }
+            if (shutdownGracePeriod == null || shutdownGracePeriod.isNegative() || shutdownGracePeriod.compareTo(MAX_DURATION) > 0) {
+                throw new ConfigException(p + "shutdownGracePeriod", shutdownGracePeriod, "must be between 0 and 1 day");
+            }
+            requireDuration(p + "evictionInterval", evictionInterval, Duration.ofMillis(10));
+            return new PgPoolConfig(this);
+        }
+
+        private static void requireDuration(String setting, Duration value, Duration min) {
+            if (value == null || value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
+                throw new ConfigException(setting, value, "must be between " + min.toMillis() + " ms and 1 day");
+            }
+        }
+    }
+}

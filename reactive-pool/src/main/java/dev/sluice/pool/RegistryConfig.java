@@ -1,0 +1,134 @@
+package dev.sluice.pool;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The pools of one {@link PoolRegistry} and the rules checked when it starts: immutable, made by
+ * {@link #builder()}, validated by {@link Builder#build()}.
+ *
+ * <p>The capacity check: for each PostgreSQL server (host and port), the sum of the maxima of the pools that
+ * use it, times {@link #appInstances()}, must not exceed {@link #safeConnectionShare()} of the connections
+ * the server lets ordinary users open ({@code max_connections - superuser_reserved_connections -
+ * reserved_connections}).
+ */
+public final class RegistryConfig {
+
+    private final List<PgPoolConfig> pools;
+    private final int appInstances;
+    private final double safeConnectionShare;
+    private final boolean capacityCheck;
+
+    private RegistryConfig(Builder b) {
+        this.pools = List.copyOf(b.pools);
+        this.appInstances = b.appInstances;
+        this.safeConnectionShare = b.safeConnectionShare;
+        this.capacityCheck = b.capacityCheck;
+    }
+
+    /** A builder with no pools, one app instance, a safe share of 0.8 and the capacity check on. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The pools, in declaration order. */
+    public List<PgPoolConfig> pools() {
+        return pools;
+    }
+
+    /** How many instances of the application run against the same servers (each has these pools). */
+    public int appInstances() {
+        return appInstances;
+    }
+
+    /** Fraction of the server's usable connections all instances together may take. */
+    public double safeConnectionShare() {
+        return safeConnectionShare;
+    }
+
+    /** Whether start-up checks the pools' sizes against the servers' {@code max_connections}. */
+    public boolean capacityCheck() {
+        return capacityCheck;
+    }
+
+    @Override
+    public String toString() {
+        return "RegistryConfig[pools=" + pools + ", appInstances=" + appInstances + ", safeConnectionShare="
+                + safeConnectionShare + ", capacityCheck=" + capacityCheck + "]";
+    }
+
+    /** Builds a {@link RegistryConfig}. */
+    public static final class Builder {
+        private final List<PgPoolConfig> pools = new ArrayList<>();
+        private int appInstances = 1;
+        private double safeConnectionShare = 0.8;
+        private boolean capacityCheck = true;
+
+        private Builder() {
+        }
+
+        /** Adds a pool. */
+        public Builder pool(PgPoolConfig pool) {
+            pools.add(pool);
+            return this;
+        }
+
+        /** Adds pools. */
+        public Builder pools(List<PgPoolConfig> pools) {
+            this.pools.addAll(pools);
+            return this;
+        }
+
+        /** Declared number of application instances, 1 to 10,000; 1 by default. */
+        public Builder appInstances(int appInstances) {
+            this.appInstances = appInstances;
+            return this;
+        }
+
+        /** Share of the usable connections all instances may take, above 0 and at most 1; 0.8 by default. */
+        public Builder safeConnectionShare(double safeConnectionShare) {
+            this.safeConnectionShare = safeConnectionShare;
+            return this;
+        }
+
+        /** Turns the start-up capacity check on (the default) or off. */
+        public Builder capacityCheck(boolean capacityCheck) {
+            this.capacityCheck = capacityCheck;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws ConfigException when there is no pool, two pools share a name, more than one pool is
+         *                         {@link PoolRole#PRIMARY}, or a number is out of range
+         */
+        public RegistryConfig build() {
+            if (pools.isEmpty()) {
+                throw new ConfigException("pools", "a registry needs at least one pool: add one with pool(PgPoolConfig)");
+            }
+            Set<String> names = new HashSet<>();
+            int primaries = 0;
+            for (PgPoolConfig pool : pools) {
+                if (!names.add(pool.name())) {
+                    throw new ConfigException("pools", pool.name(), "two pools are named '" + pool.name() + "'; pool names must be unique");
+                }
+                if (pool.role() == PoolRole.PRIMARY) {
+                    primaries++;
+                }
+            }
+            if (primaries > 1) {
+                throw new ConfigException("pools", primaries + " pools have role PRIMARY; at most one may (give the others REPLICA, BACKGROUND or ANALYTICS)");
+            }
+            if (appInstances < 1 || appInstances > 10_000) {
+                throw new ConfigException("appInstances", appInstances, "must be between 1 and 10000");
+            }
+            if (!(safeConnectionShare > 0 && safeConnectionShare <= 1)) {
+                throw new ConfigException("safeConnectionShare", safeConnectionShare, "must be above 0 and at most 1, such as 0.8");
+            }
+            return new RegistryConfig(this);
+        }
+    }
+}
