@@ -1,0 +1,431 @@
+package dev.sluice.pool;
+
+import dev.sluice.pool.internal.LifecyclePolicy;
+import dev.sluice.pool.internal.PoolCounters;
+import dev.sluice.pool.internal.ServerConnections;
+import dev.sluice.pool.internal.Statements;
+import dev.sluice.pool.internal.TrackedConnection;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.pool.PoolMetrics;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.Row;
+import io.r2dbc.spi.ValidationDepth;
+import org.HdrHistogram.Histogram;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
+import reactor.pool.PoolAcquirePendingLimitException;
+import reactor.util.retry.Retry;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * One named PostgreSQL pool on r2dbc-pool over r2dbc-postgresql.
+ *
+ * <p>Work runs through {@link #withConnection(Function)}, which guarantees the connection goes back to the
+ * pool when the work completes, fails or is cancelled. {@link #connectionFactory()} exposes the same pool as
+ * a standard R2DBC {@link ConnectionFactory} for code that manages connections itself (it must close them).
+ *
+ * <p>Every publisher returned here is cold: nothing is acquired until subscription, and each subscription
+ * acquires its own connection. Acquires fail with {@link PoolExhaustedException} when no connection comes
+ * within {@link PgPoolConfig#acquireTimeout()} (or too many callers wait), and with
+ * {@link PoolShutdownException} once {@link #close()} has begun. Errors from the server reach the caller
+ * unchanged (R2DBC exceptions carrying the SQLSTATE).
+ */
+public final class PgPool {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgPool.class);
+    private static final int LEAK_REPORTS_KEPT = 20;
+    private static final Duration ABORT_WAIT = Duration.ofSeconds(5);
+
+    private enum State { RUNNING, DRAINING, CLOSED }
+
+    private final PgPoolConfig config;
+    private final PoolCounters counters = new PoolCounters();
+    private final ServerConnections server;
+    private final ConnectionPool pool;
+    private final Set<TrackedConnection> inUse = ConcurrentHashMap.newKeySet();
+    private final Deque<LeakReport> leakReports = new ArrayDeque<>();
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+    private volatile boolean aborted;
+    private final Sinks.Empty<Void> drained = Sinks.empty();
+    private final Sinks.Empty<Void> terminated = Sinks.empty();
+    private final Disposable maintenance;
+    private final ConnectionFactory connectionFactory;
+
+    private PgPool(PgPoolConfig config) {
+        this.config = config;
+        this.server = new ServerConnections(config, counters);
+        LifecyclePolicy lifecycle = new LifecyclePolicy(config, counters);
+        ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration.builder(server)
+                .name(config.name())
+                .initialSize(config.minConnections())
+                .minIdle(config.minConnections())
+                .maxSize(config.maxConnections())
+                .maxAcquireTime(config.acquireTimeout())
+                .maxCreateConnectionTime(config.connectTimeout())
+                .maxValidationTime(config.validationTimeout())
+                .maxIdleTime(config.idleTimeout())
+                .maxLifeTime(config.maxLifetime())
+                .backgroundEvictionInterval(config.evictionInterval())
+                .acquireRetry(0)
+                .metricsRecorder(counters)
+                .customizer(poolBuilder -> poolBuilder
+                        .evictionPredicate(lifecycle)
+                        .maxPendingAcquire(config.maxPendingAcquires()));
+        switch (config.validation()) {
+            case REMOTE -> builder.validationDepth(ValidationDepth.REMOTE);
+            case QUERY -> builder.validationQuery(config.validationQuery().orElseThrow());
+            default -> builder.validationDepth(ValidationDepth.LOCAL);
+        }
+        this.pool = new ConnectionPool(builder.build());
+        lifecycle.poolSize(() -> pool.getMetrics().map(m -> m.idleSize() + m.acquiredSize()).orElse(Integer.MAX_VALUE));
+        this.maintenance = Flux.interval(config.evictionInterval(), config.evictionInterval(), Schedulers.parallel())
+                .onBackpressureDrop()
+                .concatMap(tick -> pool.warmup().onErrorResume(e -> Mono.empty()), 1)
+                .subscribe();
+        this.connectionFactory = new PooledConnectionFactory();
+    }
+
+    /**
+     * Creates a pool. No connection is opened until {@link #warmup()} or the first acquire. Prefer a
+     * {@link PoolRegistry}, which also checks capacity and closes pools for you.
+     */
+    public static PgPool create(PgPoolConfig config) {
+        return new PgPool(config);
+    }
+
+    /** The pool's name. */
+    public String name() {
+        return config.name();
+    }
+
+    /** The pool's role. */
+    public PoolRole role() {
+        return config.role();
+    }
+
+    /** The pool's configuration. */
+    public PgPoolConfig config() {
+        return config;
+    }
+
+    /**
+     * Opens connections up to the minimum, in parallel. Cold; emits how many connections were opened.
+     *
+     * @return fails when the pool could not reach its minimum, with the reason the server gave
+     */
+    public Mono<Integer> warmup() {
+        return pool.warmup().flatMap(opened -> {
+            int allocated = pool.getMetrics().map(PoolMetrics::allocatedSize).orElse(0);
+            if (allocated >= config.minConnections()) {
+                return Mono.just(opened);
+            }
+            return server.createUnpooled()
+                    .flatMap(c -> Mono.from(c.close()))
+                    .then(Mono.<Integer>error(new IllegalStateException("pool '" + name() + "' opened only " + allocated
+                            + " of its minimum " + config.minConnections() + " connections")))
+                    .onErrorMap(e -> !(e instanceof IllegalStateException), e -> new IllegalStateException("pool '" + name()
+                            + "' could not open connections to " + config.serverAddress() + ": " + e.getMessage(), e));
+        });
+    }
+
+    /**
+     * Runs {@code work} with a connection of this pool and returns the connection when the work ends.
+     *
+     * <p>Cold: each subscription acquires a connection (waiting at most the acquire timeout), subscribes to
+     * the publisher {@code work} returns, and emits what it emits. The connection goes back to the pool when
+     * that publisher completes, fails, or the subscriber cancels; it must not be used after that.
+     *
+     * @throws PoolExhaustedException (as an error signal) when no connection comes in time
+     * @throws PoolShutdownException  (as an error signal) once shutdown has begun, or when the grace period
+     *                                ended while the work was still running
+     */
+    public <T> Flux<T> withConnection(Function<? super Connection, ? extends Publisher<T>> work) {
+        Throwable callSite = leakCallSite();
+        return Flux.usingWhen(acquire(callSite), work, TrackedConnection::close, (c, error) -> c.close(), TrackedConnection::close)
+                .onErrorMap(error -> aborted && !(error instanceof PoolShutdownException), error -> new PoolShutdownException(
+                        "pool '" + name() + "' closed after its grace period of " + config.shutdownGracePeriod().toMillis()
+                                + " ms; this operation was still running and was cancelled", error));
+    }
+
+    /**
+     * This pool as a standard R2DBC {@link ConnectionFactory}: {@code create()} acquires a pooled connection
+     * (cold, same errors as {@link #withConnection(Function)}), and closing that connection returns it. A
+     * connection that is never closed stays out of the pool; leak detection reports it.
+     */
+    public ConnectionFactory connectionFactory() {
+        return connectionFactory;
+    }
+
+    /**
+     * Runs a query with positional parameters ({@code $1, $2, ...}) and maps each row. Cold; emits one value
+     * per row; the connection is returned when the rows are consumed, on error or on cancellation. A typed
+     * {@code NULL} is passed as {@code Parameters.in(Integer.class)} (a bare {@code null} is refused with
+     * {@link IllegalArgumentException}). Statements slower than {@link PgPoolConfig#slowQueryThreshold()} are
+     * logged (without their parameters).
+     */
+    public <T> Flux<T> query(String sql, Function<? super Row, ? extends T> mapper, Object... params) {
+        return Statements.logIfSlow(withConnection(c -> Statements.query(c, sql, params, mapper)), name(), sql, config.slowQueryThreshold());
+    }
+
+    /**
+     * Like {@link #query(String, Function, Object...)} for at most one row. Cold; emits the row's value, or
+     * completes empty when there is none.
+     *
+     * @throws IllegalStateException (as an error signal) when the query returns more than one row
+     */
+    public <T> Mono<T> queryOne(String sql, Function<? super Row, ? extends T> mapper, Object... params) {
+        return query(sql, mapper, params).take(2).collectList().flatMap(rows -> {
+            if (rows.size() > 1) {
+                return Mono.error(new IllegalStateException("expected at most one row but got more from: " + sql));
+            }
+            return Mono.justOrEmpty(rows.isEmpty() ? null : rows.get(0));
+        });
+    }
+
+    /** Runs an {@code INSERT}/{@code UPDATE}/{@code DELETE} (or any statement). Cold; emits the number of rows changed. */
+    public Mono<Long> update(String sql, Object... params) {
+        return Statements.logIfSlow(withConnection(c -> Statements.update(c, sql, params)), name(), sql, config.slowQueryThreshold())
+                .next();
+    }
+
+    /**
+     * Runs statements without parameters as one batch, in one round trip, on one connection. Cold; emits
+     * each statement's changed-row count in order. Without a transaction each statement commits on its own.
+     */
+    public Flux<Long> batch(List<String> statements) {
+        return withConnection(c -> Statements.batch(c, statements));
+    }
+
+    /**
+     * Runs one statement once per parameter set on one connection, pipelined by the driver. Cold; emits each
+     * run's changed-row count in order.
+     */
+    public Flux<Long> batch(String sql, List<Object[]> parameterSets) {
+        return Statements.logIfSlow(withConnection(c -> Statements.batch(c, sql, parameterSets)), name(), sql, config.slowQueryThreshold());
+    }
+
+    /**
+     * Runs independent pieces of work at the same time, each on its own connection. Cold; emits their values
+     * as they arrive (interleaved); fails as soon as one fails, cancelling the others.
+     */
+    public <T> Flux<T> inParallel(List<Function<? super Connection, ? extends Publisher<T>>> works) {
+        return Flux.fromIterable(works).flatMap(this::withConnection, Math.max(1, works.size()));
+    }
+
+    /**
+     * {@code EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)} of a statement, run in a transaction that is rolled back
+     * (so explaining a write changes nothing; note that ANALYZE does execute the statement). Cold; emits the
+     * plan as JSON text.
+     */
+    public Mono<String> explain(String sql, Object... params) {
+        return withConnection(c -> Statements.explain(c, sql, params)).next();
+    }
+
+    /** A snapshot of the pool's numbers. Cheap; safe to call from any thread. */
+    public PoolStats stats() {
+        PoolMetrics m = pool.getMetrics().orElse(null);
+        Histogram latency = counters.acquireLatencySnapshot();
+        List<LeakReport> leaks;
+        synchronized (leakReports) {
+            leaks = List.copyOf(leakReports);
+        }
+        return new PoolStats(name(), role(),
+                m == null ? 0 : m.allocatedSize(), m == null ? 0 : m.acquiredSize(), m == null ? 0 : m.idleSize(),
+                m == null ? 0 : m.pendingAcquireSize(), config.maxConnections(),
+                counters.created.sum(), counters.reused.sum(), counters.closed.sum(), counters.recycled.sum(),
+                counters.expired.sum(), counters.idleEvicted.sum(), counters.validationFailures.sum(),
+                counters.acquired.sum(), counters.acquireTimeouts.sum(), counters.acquireRejections.sum(), counters.acquireErrors.sum(),
+                percentile(latency, 50), percentile(latency, 95), percentile(latency, 99),
+                Duration.ofNanos(latency.getTotalCount() == 0 ? 0 : latency.getMaxValue()),
+                counters.leaks.sum(), leaks);
+    }
+
+    /** Whether shutdown has begun. */
+    public boolean isClosing() {
+        return state.get() != State.RUNNING;
+    }
+
+    /**
+     * Shuts the pool down gracefully. Cold, idempotent: the first subscription starts the shutdown, every
+     * subscription completes when it is over.
+     *
+     * <p>At once, new acquires fail with {@link PoolShutdownException}. Work holding a connection may
+     * finish within {@link PgPoolConfig#shutdownGracePeriod()}; work still running then is cancelled with
+     * {@link PoolShutdownException} and its connection closed. Then every connection is closed, so none of
+     * this pool's sessions remains on the server.
+     */
+    public Mono<Void> close() {
+        return Mono.defer(() -> {
+            if (state.compareAndSet(State.RUNNING, State.DRAINING)) {
+                drain();
+            }
+            return terminated.asMono();
+        });
+    }
+
+    private void drain() {
+        LOG.info("pool '{}' shutting down: {} connections in use, grace period {} ms", name(), inUse.size(),
+                config.shutdownGracePeriod().toMillis());
+        if (inUse.isEmpty()) {
+            drained.tryEmitEmpty();
+        }
+        Mono<Boolean> graceful = drained.asMono().thenReturn(true)
+                .timeout(config.shutdownGracePeriod(), Mono.just(false), Schedulers.parallel());
+        graceful.flatMap(inTime -> {
+                    if (inTime) {
+                        return Mono.empty();
+                    }
+                    LOG.warn("pool '{}': grace period of {} ms over, cancelling {} unfinished operations", name(),
+                            config.shutdownGracePeriod().toMillis(), inUse.size());
+                    aborted = true;
+                    return Flux.fromIterable(List.copyOf(inUse)).flatMap(TrackedConnection::abort).then()
+                            .then(drained.asMono().timeout(ABORT_WAIT, Mono.empty()));
+                })
+                .then(Mono.fromRunnable(maintenance::dispose))
+                .then(pool.disposeLater().onErrorResume(e -> {
+                    LOG.warn("pool '{}': closing connections failed: {}", name(), e.toString());
+                    return Mono.empty();
+                }))
+                .doFinally(signal -> {
+                    state.set(State.CLOSED);
+                    LOG.info("pool '{}' closed", name());
+                    terminated.tryEmitEmpty();
+                })
+                .subscribe();
+    }
+
+    /** Acquires a tracked connection. */
+    private Mono<TrackedConnection> acquire(Throwable callSite) {
+        return Mono.defer(() -> {
+            if (state.get() != State.RUNNING) {
+                return Mono.error(shutdownError());
+            }
+            long start = System.nanoTime();
+            return Mono.from(pool.create())
+                    .retryWhen(Retry.max(config.maxConnections()).filter(PgPool::isValidationFailure)
+                            .doBeforeRetry(signal -> counters.validationFailures.increment()))
+                    .onErrorMap(error -> translate(error, start))
+                    .map(connection -> track(connection, start, callSite));
+        });
+    }
+
+    private TrackedConnection track(Connection connection, long start, Throwable callSite) {
+        counters.recordAcquire(System.nanoTime() - start);
+        TrackedConnection tracked = new TrackedConnection(connection, this::released);
+        inUse.add(tracked);
+        if (callSite != null) {
+            Thread thread = Thread.currentThread();
+            tracked.leakTimer(Schedulers.parallel().schedule(() -> reportLeak(tracked, callSite, thread.getName()),
+                    config.leakDetectionThreshold().orElseThrow().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return tracked;
+    }
+
+    private void released(TrackedConnection connection) {
+        inUse.remove(connection);
+        if (state.get() != State.RUNNING && inUse.isEmpty()) {
+            drained.tryEmitEmpty();
+        }
+    }
+
+    private Throwable translate(Throwable error, long start) {
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        PoolMetrics m = pool.getMetrics().orElse(null);
+        int acquired = m == null ? 0 : m.acquiredSize();
+        int pending = m == null ? 0 : m.pendingAcquireSize();
+        if (error instanceof R2dbcTimeoutException && String.valueOf(error.getMessage()).startsWith("Connection acquisition timed out")) {
+            counters.acquireTimeouts.increment();
+            return new PoolExhaustedException(name(), config.maxConnections(), acquired, pending, waited,
+                    "no connection within the acquire timeout of " + config.acquireTimeout().toMillis() + " ms");
+        }
+        if (error instanceof PoolAcquirePendingLimitException) {
+            counters.acquireRejections.increment();
+            return new PoolExhaustedException(name(), config.maxConnections(), acquired, pending, waited,
+                    "maxPendingAcquires (" + config.maxPendingAcquires() + ") callers were already waiting");
+        }
+        if (error instanceof reactor.pool.PoolShutdownException || state.get() != State.RUNNING) {
+            return shutdownError();
+        }
+        if (isValidationFailure(error)) {
+            counters.validationFailures.increment();
+        }
+        counters.acquireErrors.increment();
+        return error;
+    }
+
+    private static boolean isValidationFailure(Throwable error) {
+        String message = String.valueOf(error.getMessage());
+        return message.startsWith("Connection validation failed") || message.startsWith("Validation timed out");
+    }
+
+    private PoolShutdownException shutdownError() {
+        return new PoolShutdownException("pool '" + name() + "' is shutting down: no new work is accepted"
+                + (state.get() == State.CLOSED ? " (it is closed)" : ""), null);
+    }
+
+    private Throwable leakCallSite() {
+        return config.leakDetectionThreshold().isPresent() ? new Throwable("connection acquired here") : null;
+    }
+
+    private void reportLeak(TrackedConnection connection, Throwable callSite, String thread) {
+        if (connection.isReleased()) {
+            return;
+        }
+        Duration held = Duration.ofNanos(System.nanoTime() - connection.acquiredAtNanos());
+        StringWriter stack = new StringWriter();
+        callSite.printStackTrace(new PrintWriter(stack));
+        LeakReport report = new LeakReport(name(), Instant.now().minus(held), held, thread, stack.toString());
+        counters.leaks.increment();
+        synchronized (leakReports) {
+            if (leakReports.size() == LEAK_REPORTS_KEPT) {
+                leakReports.removeFirst();
+            }
+            leakReports.addLast(report);
+        }
+        LOG.warn("pool '{}': connection held for {} ms, longer than leakDetectionThreshold {} ms; acquired by thread {} at:",
+                name(), held.toMillis(), config.leakDetectionThreshold().orElseThrow().toMillis(), thread, callSite);
+    }
+
+    private static Duration percentile(Histogram histogram, double percentile) {
+        return Duration.ofNanos(histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile));
+    }
+
+    @Override
+    public String toString() {
+        return "PgPool[" + config + "]";
+    }
+
+    private final class PooledConnectionFactory implements ConnectionFactory {
+        @Override
+        public Publisher<? extends Connection> create() {
+            return acquire(leakCallSite());
+        }
+
+        @Override
+        public ConnectionFactoryMetadata getMetadata() {
+            return server.getMetadata();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.sluice.pool;
+
+import dev.sluice.pool.internal.CapacityCheck;
+import dev.sluice.pool.internal.ServerConnections;
+import dev.sluice.pool.internal.PoolCounters;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The application's named PostgreSQL pools. An ordinary object: the application creates it, starts it and
+ * closes it; any number may live in one JVM.
+ *
+ * <pre>{@code
+ * PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder()
+ *         .pool(PgPoolConfig.builder("primary").host("db").user("app").password(secret).build())
+ *         .pool(PgPoolConfig.builder("analytics").role(PoolRole.ANALYTICS).host("db").user("app")
+ *                 .serverSetting("work_mem", "256MB").maxConnections(4).build())
+ *         .appInstances(3)
+ *         .build());
+ * registry.start().block();
+ * registry.pool("primary").query("SELECT name FROM users", row -> row.get(0, String.class));
+ * registry.close();
+ * }</pre>
+ */
+public final class PoolRegistry implements AutoCloseable {
+
+    private final RegistryConfig config;
+    private final Map<String, PgPool> pools = new LinkedHashMap<>();
+
+    private PoolRegistry(RegistryConfig config) {
+        this.config = config;
+        for (PgPoolConfig pool : config.pools()) {
+            pools.put(pool.name(), PgPool.create(pool));
+        }
+    }
+
+    /** Creates the registry's pools without opening any connection. */
+    public static PoolRegistry create(RegistryConfig config) {
+        return new PoolRegistry(config);
+    }
+
+    /** The configuration. */
+    public RegistryConfig config() {
+        return config;
+    }
+
+    /**
+     * Starts the registry. Cold: on subscription it checks capacity (when enabled), reading each server's
+     * {@code max_connections}, then warms every pool to its minimum, all pools in parallel.
+     *
+     * @return completes when every pool holds its minimum; fails with {@link CapacityException} when the sizes
+     *         are unsafe, or with the server's error when a pool cannot connect
+     */
+    public Mono<Void> start() {
+        Mono<Void> capacity = config.capacityCheck()
+                ? CapacityCheck.check(config, pool -> new ServerConnections(pool, new PoolCounters()).createUnpooled())
+                : Mono.empty();
+        return capacity.then(Flux.fromIterable(pools.values()).flatMap(PgPool::warmup, Math.max(1, pools.size())).then());
+    }
+
+    /**
+     * The pool with this name.
+     *
+     * @throws IllegalArgumentException naming the pool and the pools that exist
+     */
+    public PgPool pool(String name) {
+        PgPool pool = pools.get(name);
+        if (pool == null) {
+            throw new IllegalArgumentException("no pool named '" + name + "'; the pools are " + pools.keySet());
+        }
+        return pool;
+    }
+
+    /** The pool with this name, if any. */
+    public Optional<PgPool> findPool(String name) {
+        return Optional.ofNullable(pools.get(name));
+    }
+
+    /** Every pool, in declaration order. */
+    public List<PgPool> pools() {
+        return List.copyOf(pools.values());
+    }
+
+    /** The pools with this role, in declaration order. */
+    public List<PgPool> pools(PoolRole role) {
+        return pools.values().stream().filter(p -> p.role() == role).toList();
+    }
+
+    /** A statistics snapshot of every pool. */
+    public List<PoolStats> stats() {
+        return pools.values().stream().map(PgPool::stats).toList();
+    }
+
+    /**
+     * Shuts every pool down gracefully, in parallel (see {@link PgPool#close()}). Cold and idempotent;
+     * completes when all are closed.
+     */
+    public Mono<Void> shutdown() {
+        return Flux.fromIterable(pools.values()).flatMap(PgPool::close, Math.max(1, pools.size())).then();
+    }
+
+    /** Blocking {@link #shutdown()}, waiting at most the longest grace period plus 10 seconds. */
+    @Override
+    public void close() {
+        Duration longest = pools.values().stream().map(p -> p.config().shutdownGracePeriod()).max(Duration::compareTo).orElse(Duration.ZERO);
+        shutdown().block(longest.plusSeconds(10));
+    }
+
+    @Override
+    public String toString() {
+        return "PoolRegistry" + pools.keySet();
+    }
+}

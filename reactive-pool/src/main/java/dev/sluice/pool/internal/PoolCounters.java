@@ -1,0 +1,93 @@
+package dev.sluice.pool.internal;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import reactor.pool.PoolMetricsRecorder;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters and the acquire-latency histogram of one pool. Written from any thread without locks
+ * ({@link LongAdder}, HdrHistogram's {@link Recorder}); read as a snapshot.
+ *
+ * <p>It is also reactor-pool's {@link PoolMetricsRecorder}, which tells it about destroyed connections and
+ * the fast (idle connection reused) and slow (new connection needed) acquire paths.
+ */
+public final class PoolCounters implements PoolMetricsRecorder {
+
+    public final LongAdder created = new LongAdder();
+    public final LongAdder closed = new LongAdder();
+    public final LongAdder reused = new LongAdder();
+    public final LongAdder recycled = new LongAdder();
+    public final LongAdder expired = new LongAdder();
+    public final LongAdder idleEvicted = new LongAdder();
+    public final LongAdder validationFailures = new LongAdder();
+    public final LongAdder acquired = new LongAdder();
+    public final LongAdder acquireTimeouts = new LongAdder();
+    public final LongAdder acquireRejections = new LongAdder();
+    public final LongAdder acquireErrors = new LongAdder();
+    public final LongAdder allocationErrors = new LongAdder();
+    public final LongAdder leaks = new LongAdder();
+
+    private static final long MAX_TRACKED_NANOS = TimeUnit.HOURS.toNanos(1);
+    private final Recorder acquireLatency = new Recorder(MAX_TRACKED_NANOS, 2);
+    private final Histogram acquireLatencyTotal = new Histogram(MAX_TRACKED_NANOS, 2);
+
+    /** Records one successful acquire that waited {@code nanos}. */
+    public void recordAcquire(long nanos) {
+        acquired.increment();
+        acquireLatency.recordValue(Math.min(Math.max(nanos, 0), MAX_TRACKED_NANOS));
+    }
+
+    /** A copy of every acquire latency recorded so far, in nanoseconds. */
+    public synchronized Histogram acquireLatencySnapshot() {
+        acquireLatencyTotal.add(acquireLatency.getIntervalHistogram());
+        return acquireLatencyTotal.copy();
+    }
+
+    @Override
+    public void recordAllocationSuccessAndLatency(long latencyMs) {
+        // counted in ServerConnections, after the after-connect hooks succeeded
+    }
+
+    @Override
+    public void recordAllocationFailureAndLatency(long latencyMs) {
+        allocationErrors.increment();
+    }
+
+    @Override
+    public void recordResetLatency(long latencyMs) {
+        // release needs no reset step in r2dbc-pool
+    }
+
+    @Override
+    public void recordDestroyLatency(long latencyMs) {
+        closed.increment();
+    }
+
+    @Override
+    public void recordRecycled() {
+        // reactor-pool's "recycled" means "returned to the idle queue", which this pool does not report
+    }
+
+    @Override
+    public void recordLifetimeDuration(long millisecondsSinceAllocation) {
+        // lifetimes are enforced by LifecyclePolicy
+    }
+
+    @Override
+    public void recordIdleTime(long millisecondsIdle) {
+        // idle time is enforced by LifecyclePolicy
+    }
+
+    @Override
+    public void recordSlowPath() {
+        // a new connection was needed; counted as created
+    }
+
+    @Override
+    public void recordFastPath() {
+        reused.increment();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.sluice.pool.internal;
+
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Wrapped;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * A pooled connection handed to a caller. Closing it returns it to the pool exactly once (further closes do
+ * nothing), stops its leak timer and tells the owning pool it is back.
+ */
+public final class TrackedConnection extends DelegatingConnection {
+
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final Consumer<TrackedConnection> onRelease;
+    private final long acquiredAtNanos;
+    private volatile Disposable leakTimer;
+
+    public TrackedConnection(Connection pooled, Consumer<TrackedConnection> onRelease) {
+        super(pooled);
+        this.onRelease = onRelease;
+        this.acquiredAtNanos = System.nanoTime();
+    }
+
+    /** Arms the timer that reports this connection as leaked if it is still held when it fires. */
+    public void leakTimer(Disposable timer) {
+        this.leakTimer = timer;
+    }
+
+    /** When the caller got the connection ({@link System#nanoTime()}). */
+    public long acquiredAtNanos() {
+        return acquiredAtNanos;
+    }
+
+    /** Whether the connection went back to the pool. */
+    public boolean isReleased() {
+        return released.get();
+    }
+
+    /**
+     * Ends the session at once, for a shutdown whose grace period is over: asks the server to cancel the
+     * running statement, then closes the physical connection. The caller's work fails; its own close then
+     * returns the dead connection to the pool, which discards it.
+     */
+    public Mono<Void> abort() {
+        Connection physical = delegate;
+        while (physical instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner && inner != physical) {
+            physical = inner;
+        }
+        Connection target = physical;
+        Mono<Void> cancel = target instanceof PostgresqlConnection pg ? pg.cancelRequest().onErrorResume(e -> Mono.empty()) : Mono.empty();
+        return cancel.then(Mono.from(target.close())).onErrorResume(e -> Mono.empty());
+    }
+
+    /** Returns the connection to the pool; only the first call does anything. */
+    @Override
+    public Publisher<Void> close() {
+        return Mono.defer(() -> {
+            if (!released.compareAndSet(false, true)) {
+                return Mono.empty();
+            }
+            Disposable timer = leakTimer;
+            if (timer != null) {
+                timer.dispose();
+            }
+            return Mono.from(delegate.close())
+                    .doOnTerminate(() -> onRelease.accept(this))
+                    .doOnCancel(() -> onRelease.accept(this));
+        });
+    }
+}
