@@ -1,5 +1,6 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.internal.CapacityCheck;
 import dev.sluice.pool.internal.LifecyclePolicy;
 import dev.sluice.pool.internal.PoolCounters;
 import dev.sluice.pool.internal.ServerConnections;
@@ -145,8 +146,7 @@ public final class PgPool {
                     .flatMap(c -> Mono.from(c.close()))
                     .then(Mono.<Integer>error(new IllegalStateException("pool '" + name() + "' opened only " + allocated
                             + " of its minimum " + config.minConnections() + " connections")))
-                    .onErrorMap(e -> !(e instanceof IllegalStateException), e -> new IllegalStateException("pool '" + name()
-                            + "' could not open connections to " + config.serverAddress() + ": " + e.getMessage(), e));
+                    .onErrorMap(e -> !(e instanceof IllegalStateException), e -> CapacityCheck.cannotConnect(config, e));
         });
     }
 
@@ -155,7 +155,10 @@ public final class PgPool {
      *
      * <p>Cold: each subscription acquires a connection (waiting at most the acquire timeout), subscribes to
      * the publisher {@code work} returns, and emits what it emits. The connection goes back to the pool when
-     * that publisher completes, fails, or the subscriber cancels; it must not be used after that.
+     * that publisher completes, fails, or the subscriber cancels; it must not be used after that. On
+     * cancellation the server is first asked to cancel the statement still running, if any, so the next
+     * caller does not wait behind it (prefer operators that complete, such as {@code singleOrEmpty()}, over
+     * ones that cancel early, such as {@code next()}, when a statement is expected to finish anyway).
      *
      * @throws PoolExhaustedException (as an error signal) when no connection comes in time
      * @throws PoolShutdownException  (as an error signal) once shutdown has begun, or when the grace period
@@ -163,7 +166,7 @@ public final class PgPool {
      */
     public <T> Flux<T> withConnection(Function<? super Connection, ? extends Publisher<T>> work) {
         Throwable callSite = leakCallSite();
-        return Flux.usingWhen(acquire(callSite), work, TrackedConnection::close, (c, error) -> c.close(), TrackedConnection::close)
+        return Flux.usingWhen(acquire(callSite), work, TrackedConnection::close, (c, error) -> c.close(), TrackedConnection::cancelAndClose)
                 .onErrorMap(error -> aborted && !(error instanceof PoolShutdownException), error -> new PoolShutdownException(
                         "pool '" + name() + "' closed after its grace period of " + config.shutdownGracePeriod().toMillis()
                                 + " ms; this operation was still running and was cancelled", error));
@@ -207,7 +210,7 @@ public final class PgPool {
     /** Runs an {@code INSERT}/{@code UPDATE}/{@code DELETE} (or any statement). Cold; emits the number of rows changed. */
     public Mono<Long> update(String sql, Object... params) {
         return Statements.logIfSlow(withConnection(c -> Statements.update(c, sql, params)), name(), sql, config.slowQueryThreshold())
-                .next();
+                .singleOrEmpty();
     }
 
     /**
@@ -240,7 +243,7 @@ public final class PgPool {
      * plan as JSON text.
      */
     public Mono<String> explain(String sql, Object... params) {
-        return withConnection(c -> Statements.explain(c, sql, params)).next();
+        return withConnection(c -> Statements.explain(c, sql, params)).single();
     }
 
     /** A snapshot of the pool's numbers. Cheap; safe to call from any thread. */

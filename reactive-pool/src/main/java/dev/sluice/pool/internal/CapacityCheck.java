@@ -50,9 +50,21 @@ public final class CapacityCheck {
         Map<String, List<PgPoolConfig>> byServer = config.pools().stream()
                 .collect(Collectors.groupingBy(PgPoolConfig::serverAddress, LinkedHashMap::new, Collectors.toList()));
         return Flux.fromIterable(byServer.values())
-                .concatMap(pools -> Mono.usingWhen(open.apply(pools.get(0)), CapacityCheck::readLimits, c -> Mono.from(c.close()))
+                .concatMap(pools -> Mono.usingWhen(open.apply(pools.get(0)).onErrorMap(e -> cannotConnect(pools.get(0), e)),
+                                CapacityCheck::readLimits, c -> Mono.from(c.close()))
                         .flatMap(limits -> verify(config, pools, limits)))
                 .then();
+    }
+
+    /** A start-up connection failure naming the pool, the server, the database and the user, with the root cause. */
+    public static IllegalStateException cannotConnect(PgPoolConfig pool, Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String cause = root == error ? String.valueOf(error.getMessage()) : error.getMessage() + " (" + root.getMessage() + ")";
+        return new IllegalStateException("pool '" + pool.name() + "' cannot connect to " + pool.serverAddress() + " (database "
+                + pool.database() + ", user " + pool.user() + "): " + cause, error);
     }
 
     static Mono<Void> verify(RegistryConfig config, List<PgPoolConfig> pools, ServerLimits limits) {

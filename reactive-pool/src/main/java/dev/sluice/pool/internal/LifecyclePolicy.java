@@ -63,7 +63,7 @@ public final class LifecyclePolicy implements BiPredicate<Connection, PooledRefM
     }
 
     /** The lifetime of this connection: {@code maxLifetime × (1 − jitter × u)} with {@code u} in [0, 1) from its identity. */
-    long lifetimeMillis(Object connection) {
+    public long lifetimeMillis(Object connection) {
         if (jitter == 0) {
             return maxLifetimeMillis;
         }

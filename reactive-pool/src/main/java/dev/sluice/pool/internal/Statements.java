@@ -48,7 +48,14 @@ public final class Statements {
     /** Runs one statement and maps every row. */
     public static <T> Flux<T> query(Connection connection, String sql, Object[] params, Function<? super Row, ? extends T> mapper) {
         return Flux.from(bind(connection.createStatement(sql), params).execute())
-                .concatMap(result -> result.map((row, metadata) -> mapper.apply(row)));
+                .concatMap(result -> result.map((row, metadata) -> {
+                    T value = mapper.apply(row);
+                    if (value == null) {
+                        throw new IllegalArgumentException("the row mapper returned null (Reactor streams cannot carry null); "
+                                + "map to Optional or a sentinel value instead; statement: " + sql);
+                    }
+                    return value;
+                }));
     }
 
     /** Runs one statement and sums the rows it changed. */

@@ -48,13 +48,29 @@ public final class TrackedConnection extends DelegatingConnection {
      * returns the dead connection to the pool, which discards it.
      */
     public Mono<Void> abort() {
+        Connection target = physical();
+        return cancelRunningStatement(target).then(Mono.from(target.close())).onErrorResume(e -> Mono.empty());
+    }
+
+    /**
+     * Returns the connection after its caller cancelled: first asks the server to cancel whatever statement
+     * may still be running on it (the driver does not), so the next caller does not wait behind it. A cancel
+     * that reaches an idle session is ignored by PostgreSQL.
+     */
+    public Publisher<Void> cancelAndClose() {
+        return cancelRunningStatement(physical()).then(Mono.from(close()));
+    }
+
+    private static Mono<Void> cancelRunningStatement(Connection target) {
+        return target instanceof PostgresqlConnection pg ? pg.cancelRequest().onErrorResume(e -> Mono.empty()) : Mono.empty();
+    }
+
+    private Connection physical() {
         Connection physical = delegate;
         while (physical instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner && inner != physical) {
             physical = inner;
         }
-        Connection target = physical;
-        Mono<Void> cancel = target instanceof PostgresqlConnection pg ? pg.cancelRequest().onErrorResume(e -> Mono.empty()) : Mono.empty();
-        return cancel.then(Mono.from(target.close())).onErrorResume(e -> Mono.empty());
+        return physical;
     }
 
     /** Returns the connection to the pool; only the first call does anything. */
