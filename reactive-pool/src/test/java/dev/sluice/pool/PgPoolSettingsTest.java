@@ -117,12 +117,9 @@ class PgPoolSettingsTest {
                 .idleTimeout(Duration.ofMillis(200)).evictionInterval(Duration.ofMillis(50)).applicationName("idle-evict").build());
         try {
             pool.warmup().block();
-            pool.inParallel(List.of(
-                    c -> pool.query("SELECT pg_sleep(0.2)", r -> 1),
-                    c -> pool.query("SELECT pg_sleep(0.2)", r -> 1),
-                    c -> pool.query("SELECT pg_sleep(0.2)", r -> 1),
-                    c -> pool.query("SELECT pg_sleep(0.2)", r -> 1),
-                    c -> pool.query("SELECT pg_sleep(0.2)", r -> 1))).blockLast();
+            java.util.function.Function<io.r2dbc.spi.Connection, org.reactivestreams.Publisher<Long>> sleep =
+                    c -> reactor.core.publisher.Flux.from(c.createStatement("SELECT pg_sleep(0.2)").execute()).flatMap(r -> r.getRowsUpdated());
+            pool.inParallel(List.of(sleep, sleep, sleep, sleep, sleep)).blockLast();
             assertThat(pool.stats().allocated()).isGreaterThan(2);
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             int lowest = Integer.MAX_VALUE;
