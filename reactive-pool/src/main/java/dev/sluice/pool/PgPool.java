@@ -167,9 +167,68 @@ public final class PgPool {
     public <T> Flux<T> withConnection(Function<? super Connection, ? extends Publisher<T>> work) {
         Throwable callSite = leakCallSite();
         return Flux.usingWhen(acquire(callSite), work, TrackedConnection::close, (c, error) -> c.close(), TrackedConnection::cancelAndClose)
-                .onErrorMap(error -> aborted && !(error instanceof PoolShutdownException), error -> new PoolShutdownException(
-                        "pool '" + name() + "' closed after its grace period of " + config.shutdownGracePeriod().toMillis()
-                                + " ms; this operation was still running and was cancelled", error));
+                .onErrorMap(this::abortedByShutdown);
+    }
+
+    private Throwable abortedByShutdown(Throwable error) {
+        if (!aborted || error instanceof PoolShutdownException) {
+            return error;
+        }
+        return new PoolShutdownException("pool '" + name() + "' closed after its grace period of "
+                + config.shutdownGracePeriod().toMillis() + " ms; this operation was still running and was cancelled", error);
+    }
+
+    /**
+     * Runs {@code work} in a transaction with default options ({@link TxOptions#DEFAULT}).
+     *
+     * @see #inTransaction(TxOptions, Function)
+     */
+    public <T> Flux<T> inTransaction(Function<? super Tx, ? extends Publisher<T>> work) {
+        return inTransaction(TxOptions.DEFAULT, work);
+    }
+
+    /**
+     * Runs {@code work} in a transaction on one connection of this pool.
+     *
+     * <p>Cold: each subscription acquires a connection, begins with the options' isolation and access mode,
+     * applies their {@code SET LOCAL} values, runs the work, runs the commit check, and commits. The work's
+     * values are emitted after the commit succeeded (so a caller never sees values of a transaction that
+     * rolled back; for large streams use {@link #withConnection(Function)} with explicit statements). If the
+     * work or the commit fails, the transaction is rolled back and the error passed on (a vetoed commit as
+     * {@link TxVetoException}); if the subscriber cancels, the running statement is cancelled on the server
+     * and the transaction rolled back. With a {@link RetryPolicy} in the options, transient failures re-run
+     * the whole transaction on a fresh connection (see {@link ErrorClass#isTransient()}).
+     */
+    public <T> Flux<T> inTransaction(TxOptions options, Function<? super Tx, ? extends Publisher<T>> work) {
+        return transaction(options, 0, null, Transactions.Outcomes.NONE, work);
+    }
+
+    /**
+     * Runs {@code work} in a transaction whose tenant is {@code tenantId}: the first statement is
+     * {@code SELECT set_config('app.tenant_id', $1, true)}, so row-level security policies reading
+     * {@code current_setting('app.tenant_id', true)} apply, and the setting ends with the transaction.
+     * Otherwise as {@link #inTransaction(TxOptions, Function)}.
+     *
+     * @throws IllegalArgumentException at once (not as a signal) when the tenant id is not valid
+     *                                  ({@link TenantContext#TENANT_ID}); nothing reaches the server
+     */
+    public <T> Flux<T> withTenant(String tenantId, TxOptions options, Function<? super Tx, ? extends Publisher<T>> work) {
+        String tenant = TenantContext.validate(tenantId);
+        return inTransaction(options, tx -> tx.query("SELECT set_config('" + TenantContext.SETTING + "', $1, true)",
+                row -> 1, tenant).thenMany(Flux.defer(() -> work.apply(tx))));
+    }
+
+    /** {@link #withTenant(String, TxOptions, Function)} with default options. */
+    public <T> Flux<T> withTenant(String tenantId, Function<? super Tx, ? extends Publisher<T>> work) {
+        return withTenant(tenantId, TxOptions.DEFAULT, work);
+    }
+
+    <T> Flux<T> transaction(TxOptions options, int statementLimit, String owner, Transactions.Outcomes outcomes,
+                            Function<? super Tx, ? extends Publisher<T>> work) {
+        Throwable callSite = leakCallSite();
+        return Transactions.attempt(this, acquire(callSite), options, statementLimit, owner, outcomes, work)
+                .onErrorMap(this::abortedByShutdown)
+                .flatMapMany(Flux::fromIterable);
     }
 
     /**

@@ -73,7 +73,11 @@ public final class TrackedConnection extends DelegatingConnection {
         return physical;
     }
 
-    /** Returns the connection to the pool; only the first call does anything. */
+    /**
+     * Returns the connection to the pool; only the first call does anything. A connection still inside a
+     * transaction (the driver knows it from the server's last ready-for-query status) is rolled back first,
+     * so no transaction, and no {@code SET LOCAL} or tenant setting, ever reaches the next caller.
+     */
     @Override
     public Publisher<Void> close() {
         return Mono.defer(() -> {
@@ -84,7 +88,9 @@ public final class TrackedConnection extends DelegatingConnection {
             if (timer != null) {
                 timer.dispose();
             }
-            return Mono.from(delegate.close())
+            Mono<Void> leaveTransaction = delegate.isAutoCommit() ? Mono.empty()
+                    : Mono.from(delegate.rollbackTransaction()).onErrorResume(e -> Mono.empty());
+            return leaveTransaction.then(Mono.from(delegate.close()))
                     .doOnTerminate(() -> onRelease.accept(this))
                     .doOnCancel(() -> onRelease.accept(this));
         });

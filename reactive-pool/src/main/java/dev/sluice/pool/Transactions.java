@@ -1,0 +1,124 @@
+package dev.sluice.pool;
+
+import dev.sluice.pool.internal.TrackedConnection;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.TransactionDefinition;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Runs one transaction on a pooled connection: BEGIN with the isolation and access mode, the SET LOCAL values
+ * in one round trip, the work, the commit check, COMMIT; ROLLBACK on error; on cancellation a server-side
+ * cancel of the running statement, then ROLLBACK. The connection goes back to the pool outside any
+ * transaction in every case ({@link TrackedConnection} rolls back whatever is left open before release).
+ */
+final class Transactions {
+
+    /** What a transaction's owner wants to hear about (agent sessions count outcomes). */
+    interface Outcomes {
+        Outcomes NONE = new Outcomes() {
+        };
+
+        default void committed() {
+        }
+
+        default void aborted() {
+        }
+    }
+
+    private Transactions() {
+    }
+
+    /** One attempt: emits the work's values, collected, after the commit. */
+    static <T> Mono<List<T>> attempt(PgPool pool, Mono<TrackedConnection> connection, TxOptions options,
+                                     int statementLimit, String owner, Outcomes outcomes,
+                                     Function<? super Tx, ? extends Publisher<T>> work) {
+        return Mono.usingWhen(connection,
+                c -> {
+                    Tx tx = new Tx(c, options, pool.name(), statementLimit, owner);
+                    return begin(c, options, pool.config())
+                            .thenMany(Flux.defer(() -> work.apply(tx)))
+                            .collectList()
+                            .flatMap(values -> commitCheck(pool, tx, options)
+                                    .then(Mono.from(c.commitTransaction()))
+                                    .doOnSuccess(v -> outcomes.committed())
+                                    .thenReturn(values));
+                },
+                TrackedConnection::close,
+                (c, error) -> {
+                    outcomes.aborted();
+                    return rollbackIfOpen(c).then(Mono.from(c.close()));
+                },
+                c -> {
+                    outcomes.aborted();
+                    return c.cancelAndClose();
+                });
+    }
+
+    private static Mono<Void> begin(Connection c, TxOptions options, PgPoolConfig pool) {
+        TransactionDefinition definition = new Definition(options);
+        Mono<Void> begin = Mono.from(c.beginTransaction(definition));
+        Duration statementTimeout = options.statementTimeout().orElse(null);
+        TxBoundary boundary = options.boundary().orElse(null);
+        String agent = options.agentId().orElse(null);
+        if (statementTimeout == null && boundary == null && agent == null) {
+            return begin;
+        }
+        StringBuilder sql = new StringBuilder("SELECT 1");
+        java.util.ArrayList<Object> params = new java.util.ArrayList<>();
+        if (statementTimeout != null) {
+            params.add(Long.toString(statementTimeout.toMillis()));
+            sql.append(", set_config('statement_timeout', $").append(params.size()).append(", true)");
+        }
+        if (boundary != null) {
+            params.add(Long.toString(boundary.idleInTransactionTimeout().toMillis()));
+            sql.append(", set_config('idle_in_transaction_session_timeout', $").append(params.size()).append(", true)");
+            params.add(boundary.synchronousCommit());
+            sql.append(", set_config('synchronous_commit', $").append(params.size()).append(", true)");
+        }
+        if (agent != null) {
+            String name = pool.applicationName() + "/" + agent;
+            params.add(name.length() > 63 ? name.substring(0, 63) : name);
+            sql.append(", set_config('application_name', $").append(params.size()).append(", true)");
+        }
+        return begin.then(dev.sluice.pool.internal.Statements.update(c, sql.toString(), params.toArray())).then();
+    }
+
+    private static Mono<Void> commitCheck(PgPool pool, Tx tx, TxOptions options) {
+        return options.commitCheck()
+                .map(check -> Mono.defer(() -> check.veto(tx))
+                        .flatMap(reason -> Mono.<Void>error(new TxVetoException(pool.name(), reason))))
+                .orElse(Mono.empty());
+    }
+
+    static Mono<Void> rollbackIfOpen(Connection c) {
+        return Mono.defer(() -> c.isAutoCommit() ? Mono.<Void>empty() : Mono.from(c.rollbackTransaction()))
+                .onErrorResume(e -> Mono.empty());
+    }
+
+    /** BEGIN's isolation level and access mode. */
+    private static final class Definition implements TransactionDefinition {
+        private final TxOptions options;
+
+        Definition(TxOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <V> V getAttribute(io.r2dbc.spi.Option<V> option) {
+            if (option.equals(TransactionDefinition.ISOLATION_LEVEL)) {
+                return (V) options.isolation().r2dbc();
+            }
+            if (option.equals(TransactionDefinition.READ_ONLY)) {
+                return (V) Boolean.valueOf(options.readOnly());
+            }
+            return null;
+        }
+    }
+}
