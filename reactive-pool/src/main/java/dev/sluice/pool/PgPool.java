@@ -223,6 +223,16 @@ public final class PgPool {
         return withTenant(tenantId, TxOptions.DEFAULT, work);
     }
 
+    /**
+     * A session for one agent over this pool, with limits and statistics of its own.
+     *
+     * @throws ConfigException when the agent id is not 1 to 40 letters, digits or dashes
+     */
+    public AgentSession session(String agentId, SessionLimits limits) {
+        TxOptions.builder().agentId(agentId);
+        return new AgentSession(this, agentId, limits);
+    }
+
     <T> Flux<T> transaction(TxOptions options, int statementLimit, String owner, Transactions.Outcomes outcomes,
                             Function<? super Tx, ? extends Publisher<T>> work) {
         Throwable callSite = leakCallSite();
