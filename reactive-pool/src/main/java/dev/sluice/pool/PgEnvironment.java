@@ -210,7 +210,8 @@ public final class PgEnvironment {
      * Reads every pool and the registry settings from {@code env}, on {@link PgPoolConfig}'s defaults.
      *
      * @param env the environment, such as {@code System.getenv()}
-     * @return the validated configuration: the default pool first (when configured), then named pools by name
+     * @return the validated configuration: the default pool first (when configured), then the named pools in
+     *         alphabetical order of their names
      * @throws ConfigException for the first problem, naming the environment variable, its value and what is allowed
      */
     public static RegistryConfig load(Map<String, String> env) {
@@ -288,6 +289,7 @@ public final class PgEnvironment {
 
         PoolVariables primary = pools.get("");
         List<PoolVariables> ordered = new ArrayList<>(pools.values());
+        ordered.sort(Comparator.comparing((PoolVariables pool) -> pool != primary).thenComparing(pool -> pool.name));
         for (PoolVariables pool : ordered) {
             if (pool != primary) {
                 pool.inheritFrom(primary);

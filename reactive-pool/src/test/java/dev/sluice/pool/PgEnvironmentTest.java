@@ -734,6 +734,19 @@ class PgEnvironmentTest {
     }
 
     @Test
+    void defaultPoolComesFirstThenNamedPoolsByName() {
+        RegistryConfig registry = PgEnvironment.load(env(
+                "PG_USER", "app",
+                "PG_REPLICAB_HOST", "b",
+                "PG_REPLICAB_ROLE", "replica",
+                "PG_REPLICA_X_HOST", "x",
+                "PG_ANALYTICS_HOST", "a"));
+
+        assertThat(registry.pools()).extracting(PgPoolConfig::name)
+                .containsExactly("primary", "analytics", "replica_x", "replicab");
+    }
+
+    @Test
     void loadPoolFindsAPoolByNameAndListsThePoolsWhenAbsent() {
         Map<String, String> env = env("PG_USER", "app", "PG_REPLICA_1_HOST", "replica");
 
