@@ -591,6 +591,9 @@ public final class PgPoolConfig {
                 throw new ConfigException(p + "sslRootCert", null, "is required with sslMode " + sslMode.libpqName()
                         + ": give the CA certificate file that signed the server's certificate");
             }
+            if (sslRootCert != null && !java.nio.file.Files.isReadable(sslRootCert)) {
+                throw new ConfigException(p + "sslRootCert", sslRootCert, "is not a readable file: give the path of the CA certificate (PEM)");
+            }
             if (maxConnections < 1 || maxConnections > 10_000) {
                 throw new ConfigException(p + "maxConnections", maxConnections, "must be between 1 and 10000");
             }

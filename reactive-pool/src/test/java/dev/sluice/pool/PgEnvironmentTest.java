@@ -18,6 +18,20 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 class PgEnvironmentTest {
 
+    /** A real file: sslRootCert must be readable when the configuration is built. */
+    private static final Path CA_FILE = createCaFile();
+
+    private static Path createCaFile() {
+        try {
+            Path file = java.nio.file.Files.createTempFile("sluice-test-ca", ".pem");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+
     /** A password distinctive enough that finding it (or a piece of it) in a message cannot be a coincidence. */
     private static final String PASSWORD = "Hunter2-Zebra";
 
@@ -86,11 +100,11 @@ class PgEnvironmentTest {
         @Test
         void queryParametersSetTheirSettingsWithLibpqAndPostgresqlUnits() {
             PgPoolConfig config = primary(env("DATABASE_URL", "postgresql://alice:" + PASSWORD + "@db/app"
-                    + "?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem&application_name=orders-api"
+                    + "?sslmode=verify-full&sslrootcert=" + java.net.URLEncoder.encode(CA_FILE.toString(), java.nio.charset.StandardCharsets.UTF_8) + "&application_name=orders-api"
                     + "&connect_timeout=10&statement_timeout=2500"));
 
             assertThat(config.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
-            assertThat(config.sslRootCert()).contains(Path.of("/etc/ca.pem"));
+            assertThat(config.sslRootCert()).contains(CA_FILE);
             assertThat(config.applicationName()).isEqualTo("orders-api");
             assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
             assertThat(config.statementTimeout()).contains(Duration.ofMillis(2500));
@@ -257,7 +271,7 @@ class PgEnvironmentTest {
                     "PG_USER", "app",
                     "PG_PASSWORD", PASSWORD,
                     "PG_SSL_MODE", "verify-ca",
-                    "PG_SSL_ROOT_CERT", "/etc/ssl/ca.pem",
+                    "PG_SSL_ROOT_CERT", CA_FILE.toString(),
                     "PG_MIN_CONNECTIONS", "3",
                     "PG_MAX_CONNECTIONS", "25",
                     "PG_MAX_PENDING_ACQUIRES", "500",
@@ -285,7 +299,7 @@ class PgEnvironmentTest {
             assertThat(config.user()).isEqualTo("app");
             assertThat(config.password()).contains(PASSWORD);
             assertThat(config.sslMode()).isEqualTo(SslMode.VERIFY_CA);
-            assertThat(config.sslRootCert()).contains(Path.of("/etc/ssl/ca.pem"));
+            assertThat(config.sslRootCert()).contains(CA_FILE);
             assertThat(config.minConnections()).isEqualTo(3);
             assertThat(config.maxConnections()).isEqualTo(25);
             assertThat(config.maxPendingAcquires()).isEqualTo(500);
