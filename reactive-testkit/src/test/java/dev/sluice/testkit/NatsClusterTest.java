@@ -127,7 +127,7 @@ class NatsClusterTest {
 
     private static Connection connectToAll(NatsCluster cluster) throws IOException, InterruptedException {
         return Nats.connect(new Options.Builder()
-                .servers(cluster.urls().split(","))
+                .server(cluster.urls())
                 .connectionTimeout(Duration.ofSeconds(2))
                 .reconnectWait(Duration.ofMillis(100))
                 .maxReconnects(-1)
