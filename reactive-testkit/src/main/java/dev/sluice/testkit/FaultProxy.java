@@ -216,12 +216,12 @@ public final class FaultProxy implements AutoCloseable {
             listener.disposeNow(CHANGE_TIMEOUT);
             listener = null;
         }
-        FaultState last = state;
-        state = FaultState.passThrough();
-        last.heal();
         try {
             Flux.fromIterable(List.copyOf(open)).flatMap(ProxiedConnection::close).then().block(CHANGE_TIMEOUT);
         } finally {
+            FaultState last = state;
+            state = FaultState.passThrough();
+            last.heal();
             loops.disposeLater(Duration.ZERO, CHANGE_TIMEOUT).block(CHANGE_TIMEOUT.multipliedBy(2));
         }
     }

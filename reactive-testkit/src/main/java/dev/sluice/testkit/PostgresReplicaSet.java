@@ -49,7 +49,6 @@ public final class PostgresReplicaSet implements AutoCloseable {
     private final List<EmbeddedPostgresServer> replicas;
     private boolean closed;
 
-
     private PostgresReplicaSet(EmbeddedPostgresServer primary, List<EmbeddedPostgresServer> replicas) {
         this.primary = primary;
         this.replicas = List.copyOf(replicas);
