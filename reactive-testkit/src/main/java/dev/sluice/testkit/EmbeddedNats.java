@@ -36,6 +36,7 @@ public final class EmbeddedNats implements AutoCloseable {
     private final String clusterName;
     private final int clusterPort;
     private final List<String> routes;
+    private final int monitorPort;
     private final boolean detached;
     private Process process;
     private OrphanGuard guard;
@@ -50,6 +51,7 @@ public final class EmbeddedNats implements AutoCloseable {
         this.clusterName = builder.clusterName;
         this.clusterPort = builder.clusterName != null ? (builder.clusterPort > 0 ? builder.clusterPort : FreePorts.next()) : 0;
         this.routes = List.copyOf(builder.routes);
+        this.monitorPort = builder.monitorPort;
     }
 
     /** A builder for a single server; set a cluster name, cluster port and routes to join a cluster. */
@@ -113,6 +115,35 @@ public final class EmbeddedNats implements AutoCloseable {
         return clusterPort;
     }
 
+    /** The HTTP monitoring port, or 0 when monitoring was not asked for ({@link Builder#monitorPort(int)}). */
+    public int monitorPort() {
+        return monitorPort;
+    }
+
+    /**
+     * The monitoring base URL, {@code http://127.0.0.1:port}, serving {@code /healthz}, {@code /varz}, {@code /jsz}.
+     *
+     * @throws IllegalStateException when monitoring was not asked for
+     */
+    public String monitorUrl() {
+        if (monitorPort == 0) {
+            throw new IllegalStateException(serverName + " has no monitoring port; set one with EmbeddedNats.builder().monitorPort(port)");
+        }
+        return "http://127.0.0.1:" + monitorPort;
+    }
+
+    /**
+     * Whether the server answers {@code GET /healthz} with 200. For a JetStream cluster member this means
+     * nats-server's own readiness verdict: it is in contact with, and current with, the JetStream meta
+     * leader, and every stream and consumer replica placed on it is current. Blocking, at most about 1 s.
+     *
+     * @return false when the server is unhealthy, not running or not answering
+     * @throws IllegalStateException when monitoring was not asked for
+     */
+    public boolean isHealthy() {
+        return NatsHealth.probe(monitorUrl()).healthy();
+    }
+
     /** The server name ({@code -n}), unique within a cluster. */
     public String serverName() {
         return serverName;
@@ -164,6 +195,9 @@ public final class EmbeddedNats implements AutoCloseable {
             if (!routes.isEmpty()) {
                 command.addAll(List.of("--routes", String.join(",", routes)));
             }
+        }
+        if (monitorPort > 0) {
+            command.addAll(List.of("-m", String.valueOf(monitorPort)));
         }
         try {
             process = new ProcessBuilder(command)
@@ -301,6 +335,7 @@ public final class EmbeddedNats implements AutoCloseable {
         private String clusterName;
         private int clusterPort;
         private final List<String> routes = new ArrayList<>();
+        private int monitorPort;
         private Path workDirectory;
 
         private Builder() {
@@ -338,6 +373,20 @@ public final class EmbeddedNats implements AutoCloseable {
         public Builder routes(List<String> routes) {
             this.routes.clear();
             this.routes.addAll(routes);
+            return this;
+        }
+
+        /**
+         * Serves nats-server's HTTP monitoring endpoints ({@code -m}) on this loopback port, which enables
+         * {@link EmbeddedNats#isHealthy()}. Off by default.
+         *
+         * @throws IllegalArgumentException when {@code port} is not a TCP port number
+         */
+        public Builder monitorPort(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("monitorPort must be 1..65535, was " + port);
+            }
+            this.monitorPort = port;
             return this;
         }
 

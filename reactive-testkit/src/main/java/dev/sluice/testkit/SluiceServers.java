@@ -23,7 +23,9 @@ import java.util.Map;
  * Shared servers start on first use and stop when the JVM exits. Tests isolate themselves with their own
  * database ({@link PostgresServer#createDatabase(String)}) and bucket names ({@link NatsServer#uniqueName(String)}).
  * Tests that stop, restart or reconfigure a server build a dedicated one with {@link EmbeddedPostgresServer#builder()}
- * or {@link EmbeddedNats#builder()} instead.
+ * or {@link EmbeddedNats#builder()} instead; tests that need several servers build a {@link PostgresReplicaSet} (a
+ * primary with streaming replicas) or a {@link NatsCluster} (JetStream on several nodes), and tests of network
+ * faults put a {@link FaultProxy} between the client and the server.
  */
 public final class SluiceServers {
 

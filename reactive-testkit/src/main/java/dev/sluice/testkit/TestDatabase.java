@@ -22,6 +22,16 @@ public record TestDatabase(String host, int port, String database, String user, 
         password = password == null ? "" : password;
     }
 
+    /**
+     * The same database, user and password reached at another address: a streaming replica of the server,
+     * or a {@link FaultProxy} placed in front of it.
+     *
+     * @throws NullPointerException when {@code host} is null
+     */
+    public TestDatabase at(String host, int port) {
+        return new TestDatabase(host, port, database, user, password);
+    }
+
     /** {@code r2dbc:postgresql://user@host:port/database}: the password is passed separately, never in the URL. */
     public String r2dbcUrl() {
         return "r2dbc:postgresql://" + host + ":" + port + "/" + database;
