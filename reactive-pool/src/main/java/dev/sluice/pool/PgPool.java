@@ -2,6 +2,8 @@ package dev.sluice.pool;
 
 import dev.sluice.pool.internal.CapacityCheck;
 import dev.sluice.pool.internal.LifecyclePolicy;
+import dev.sluice.pool.internal.PoolBreaker;
+import dev.sluice.pool.internal.Retries;
 import dev.sluice.pool.internal.PoolCounters;
 import dev.sluice.pool.internal.ServerConnections;
 import dev.sluice.pool.internal.Statements;
@@ -73,6 +75,7 @@ public final class PgPool {
     private final Sinks.Empty<Void> terminated = Sinks.empty();
     private final Disposable maintenance;
     private final ConnectionFactory connectionFactory;
+    private final PoolBreaker breaker;
 
     private PgPool(PgPoolConfig config) {
         this.config = config;
@@ -106,6 +109,7 @@ public final class PgPool {
                 .concatMap(tick -> pool.warmup().onErrorResume(e -> Mono.empty()), 1)
                 .subscribe();
         this.connectionFactory = new PooledConnectionFactory();
+        this.breaker = new PoolBreaker(config.name(), config.circuitBreaker());
     }
 
     /**
@@ -166,8 +170,30 @@ public final class PgPool {
      */
     public <T> Flux<T> withConnection(Function<? super Connection, ? extends Publisher<T>> work) {
         Throwable callSite = leakCallSite();
-        return Flux.usingWhen(acquire(callSite), work, TrackedConnection::close, (c, error) -> c.close(), TrackedConnection::cancelAndClose)
+        return breaker.protect(Flux.usingWhen(acquire(callSite), work, TrackedConnection::close, (c, error) -> c.close(),
+                        TrackedConnection::cancelAndClose))
                 .onErrorMap(this::abortedByShutdown);
+    }
+
+    /**
+     * Runs {@code work} (subscribed afresh on every attempt) and runs it again on transient failures as
+     * {@code policy} allows (see {@link ErrorClass#isTransient()}); each retry is counted in
+     * {@link PoolStats#retries()}. Cold. Only give it work that is safe to repeat, and whose values are
+     * not emitted before a failure (a retried {@code Flux} emits again from the start).
+     */
+    public <T> Flux<T> withRetry(RetryPolicy policy, java.util.function.Supplier<? extends Publisher<T>> work) {
+        Flux<T> once = Flux.defer(work);
+        return Retries.retries(policy) ? once.retryWhen(Retries.of(policy, counters)) : once;
+    }
+
+    /** The circuit breaker's state now. */
+    public BreakerState breakerState() {
+        return breaker.state();
+    }
+
+    /** The circuit breaker's transitions, as they happen. Hot: late subscribers see only later transitions. */
+    public Flux<BreakerTransition> breakerTransitions() {
+        return breaker.transitions();
     }
 
     private Throwable abortedByShutdown(Throwable error) {
@@ -236,9 +262,14 @@ public final class PgPool {
     <T> Flux<T> transaction(TxOptions options, int statementLimit, String owner, Transactions.Outcomes outcomes,
                             Function<? super Tx, ? extends Publisher<T>> work) {
         Throwable callSite = leakCallSite();
-        return Transactions.attempt(this, acquire(callSite), options, statementLimit, owner, outcomes, work)
-                .onErrorMap(this::abortedByShutdown)
-                .flatMapMany(Flux::fromIterable);
+        Mono<List<T>> attempt = breaker.protect(Transactions.attempt(this, acquire(callSite), options, statementLimit, owner, outcomes, work)
+                        .flux())
+                .single();
+        RetryPolicy policy = options.retry().orElse(config.retry());
+        if (Retries.retries(policy)) {
+            attempt = attempt.retryWhen(Retries.of(policy, counters));
+        }
+        return attempt.onErrorMap(this::abortedByShutdown).flatMapMany(Flux::fromIterable);
     }
 
     /**
@@ -331,7 +362,7 @@ public final class PgPool {
                 counters.acquired.sum(), counters.acquireTimeouts.sum(), counters.acquireRejections.sum(), counters.acquireErrors.sum(),
                 percentile(latency, 50), percentile(latency, 95), percentile(latency, 99),
                 Duration.ofNanos(latency.getTotalCount() == 0 ? 0 : latency.getMaxValue()),
-                counters.leaks.sum(), leaks);
+                counters.leaks.sum(), leaks, counters.retries(), breaker.state());
     }
 
     /** Whether shutdown has begun. */
@@ -405,7 +436,7 @@ public final class PgPool {
 
     private TrackedConnection track(Connection connection, long start, Throwable callSite) {
         counters.recordAcquire(System.nanoTime() - start);
-        TrackedConnection tracked = new TrackedConnection(connection, this::released);
+        TrackedConnection tracked = new TrackedConnection(connection, this::released, config.connectTimeout());
         inUse.add(tracked);
         if (callSite != null) {
             Thread thread = Thread.currentThread();

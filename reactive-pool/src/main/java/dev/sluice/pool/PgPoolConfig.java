@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
  *   <li>{@code slowQueryThreshold} 1 s (helpers log slower statements); {@code leakDetectionThreshold}
  *       off (when on, the acquiring call site is captured on every acquire, which costs a stack trace).</li>
  *   <li>{@code shutdownGracePeriod} 10 s; {@code evictionInterval} 30 s; {@code sslMode} prefer (libpq's default).</li>
+ *   <li>{@code retry} none: nothing is retried unless a policy says so; {@code circuitBreaker}
+ *       {@link CircuitBreakerPolicy#DEFAULT}: a dead database turns into fast failures.</li>
  * </ul>
  */
 public final class PgPoolConfig {
@@ -81,6 +83,8 @@ public final class PgPoolConfig {
     private final Duration leakDetectionThreshold;
     private final Duration shutdownGracePeriod;
     private final Duration evictionInterval;
+    private final RetryPolicy retry;
+    private final CircuitBreakerPolicy circuitBreaker;
 
     private PgPoolConfig(Builder b) {
         this.name = b.name;
@@ -114,6 +118,8 @@ public final class PgPoolConfig {
         this.leakDetectionThreshold = b.leakDetectionThreshold;
         this.shutdownGracePeriod = b.shutdownGracePeriod;
         this.evictionInterval = b.evictionInterval;
+        this.retry = b.retry;
+        this.circuitBreaker = b.circuitBreaker;
     }
 
     /** A builder for the pool called {@code name}, with the defaults above. */
@@ -281,6 +287,16 @@ public final class PgPoolConfig {
         return evictionInterval;
     }
 
+    /** The retry policy of transactions that do not give their own ({@link RetryPolicy#NONE} by default). */
+    public RetryPolicy retry() {
+        return retry;
+    }
+
+    /** The circuit breaker ({@link CircuitBreakerPolicy#DEFAULT} by default). */
+    public CircuitBreakerPolicy circuitBreaker() {
+        return circuitBreaker;
+    }
+
     /** {@code host:port}, the server this pool talks to (used to group pools in the capacity check). */
     public String serverAddress() {
         return host + ":" + port;
@@ -330,6 +346,8 @@ public final class PgPoolConfig {
         private Duration leakDetectionThreshold;
         private Duration shutdownGracePeriod = Duration.ofSeconds(10);
         private Duration evictionInterval = Duration.ofSeconds(30);
+        private RetryPolicy retry = RetryPolicy.NONE;
+        private CircuitBreakerPolicy circuitBreaker = CircuitBreakerPolicy.DEFAULT;
 
         private Builder(String name) {
             this.name = name;
@@ -367,6 +385,8 @@ public final class PgPoolConfig {
             leakDetectionThreshold = c.leakDetectionThreshold;
             shutdownGracePeriod = c.shutdownGracePeriod;
             evictionInterval = c.evictionInterval;
+            retry = c.retry;
+            circuitBreaker = c.circuitBreaker;
         }
 
         /** Renames the pool (used when one configuration is the template of another). */
@@ -558,6 +578,18 @@ public final class PgPoolConfig {
             return this;
         }
 
+        /** Retry policy of transactions that give none; {@link RetryPolicy#NONE} (no retry) by default. */
+        public Builder retry(RetryPolicy retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        /** The pool's circuit breaker; {@link CircuitBreakerPolicy#DEFAULT} by default, {@link CircuitBreakerPolicy#DISABLED} for none. */
+        public Builder circuitBreaker(CircuitBreakerPolicy circuitBreaker) {
+            this.circuitBreaker = circuitBreaker;
+            return this;
+        }
+
         /**
          * Validates every setting and builds the configuration.
          *
@@ -655,6 +687,12 @@ public final class PgPoolConfig {
                 throw new ConfigException(p + "shutdownGracePeriod", shutdownGracePeriod, "must be between 0 and 1 day");
             }
             requireDuration(p + "evictionInterval", evictionInterval, Duration.ofMillis(10));
+            if (retry == null) {
+                throw new ConfigException(p + "retry", null, "must be a RetryPolicy (RetryPolicy.NONE for no retry)");
+            }
+            if (circuitBreaker == null) {
+                throw new ConfigException(p + "circuitBreaker", null, "must be a CircuitBreakerPolicy (CircuitBreakerPolicy.DISABLED for none)");
+            }
             return new PgPoolConfig(this);
         }
 

@@ -3,6 +3,7 @@ package dev.sluice.pool;
 import dev.sluice.pool.internal.CapacityCheck;
 import dev.sluice.pool.internal.ServerConnections;
 import dev.sluice.pool.internal.PoolCounters;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The application's named PostgreSQL pools. An ordinary object: the application creates it, starts it and
@@ -32,12 +34,15 @@ public final class PoolRegistry implements AutoCloseable {
 
     private final RegistryConfig config;
     private final Map<String, PgPool> pools = new LinkedHashMap<>();
+    private final Routing routing;
 
     private PoolRegistry(RegistryConfig config) {
         this.config = config;
         for (PgPoolConfig pool : config.pools()) {
             pools.put(pool.name(), PgPool.create(pool));
         }
+        this.routing = new Routing(pools(PoolRole.PRIMARY).stream().findFirst().orElse(null), pools(PoolRole.REPLICA),
+                config.healthPeriod(), config.healthTimeout());
     }
 
     /** Creates the registry's pools without opening any connection. */
@@ -90,6 +95,40 @@ public final class PoolRegistry implements AutoCloseable {
     /** The pools with this role, in declaration order. */
     public List<PgPool> pools(PoolRole role) {
         return pools.values().stream().filter(p -> p.role() == role).toList();
+    }
+
+    /**
+     * The pool for writes: the primary.
+     *
+     * @throws IllegalStateException when no pool has role {@link PoolRole#PRIMARY}
+     */
+    public PgPool writes() {
+        return routing.writes();
+    }
+
+    /**
+     * The pool for a read: a healthy replica, round-robin; the primary when no replica is healthy. Cold;
+     * health results are cached for {@link RegistryConfig#healthPeriod()} and re-checked (with
+     * {@link RegistryConfig#healthTimeout()}) when older.
+     *
+     * @return fails at once with {@link NoHealthyPoolException}, listing each pool's state, when no pool is healthy
+     */
+    public Mono<PgPool> reads() {
+        return routing.reads();
+    }
+
+    /**
+     * Runs a read on the pool {@link #reads()} chooses. Cold. A connection-class failure marks that pool
+     * unhealthy at once, so the next reads go elsewhere; the failure itself reaches the caller (give the
+     * work a {@link RetryPolicy} through {@link PgPool#withRetry} to re-run it).
+     */
+    public <T> Flux<T> read(Function<? super PgPool, ? extends Publisher<T>> work) {
+        return routing.read(work);
+    }
+
+    /** Runs a write on the primary. Cold; same failure handling as {@link #read(Function)}. */
+    public <T> Flux<T> write(Function<? super PgPool, ? extends Publisher<T>> work) {
+        return routing.write(work);
     }
 
     /** A statistics snapshot of every pool. */

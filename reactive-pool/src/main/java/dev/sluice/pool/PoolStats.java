@@ -30,6 +30,8 @@ import java.util.List;
  * @param acquireMax            slowest acquire
  * @param leaks                 connections reported as leaked
  * @param recentLeaks           the latest leak reports (at most 20)
+ * @param retries               retries by the class of the failure that caused them
+ * @param breakerState          the circuit breaker's state
  */
 public record PoolStats(
         String pool, PoolRole role,
@@ -37,7 +39,7 @@ public record PoolStats(
         long created, long reused, long closed, long recycled, long expired, long idleEvicted, long validationFailures,
         long acquireCount, long acquireTimeouts, long acquireRejections, long acquireErrors,
         Duration acquireP50, Duration acquireP95, Duration acquireP99, Duration acquireMax,
-        long leaks, List<LeakReport> recentLeaks) {
+        long leaks, List<LeakReport> recentLeaks, java.util.Map<ErrorClass, Long> retries, BreakerState breakerState) {
 
     /** Failed acquires of every kind. */
     public long errors() {

@@ -20,12 +20,16 @@ public final class RegistryConfig {
     private final int appInstances;
     private final double safeConnectionShare;
     private final boolean capacityCheck;
+    private final java.time.Duration healthPeriod;
+    private final java.time.Duration healthTimeout;
 
     private RegistryConfig(Builder b) {
         this.pools = List.copyOf(b.pools);
         this.appInstances = b.appInstances;
         this.safeConnectionShare = b.safeConnectionShare;
         this.capacityCheck = b.capacityCheck;
+        this.healthPeriod = b.healthPeriod;
+        this.healthTimeout = b.healthTimeout;
     }
 
     /** A builder with no pools, one app instance, a safe share of 0.8 and the capacity check on. */
@@ -53,10 +57,21 @@ public final class RegistryConfig {
         return capacityCheck;
     }
 
+    /** How long a routing health check result is trusted before the pool is checked again. */
+    public java.time.Duration healthPeriod() {
+        return healthPeriod;
+    }
+
+    /** Time limit of one routing health check ({@code SELECT 1}, acquire included). */
+    public java.time.Duration healthTimeout() {
+        return healthTimeout;
+    }
+
     @Override
     public String toString() {
         return "RegistryConfig[pools=" + pools + ", appInstances=" + appInstances + ", safeConnectionShare="
-                + safeConnectionShare + ", capacityCheck=" + capacityCheck + "]";
+                + safeConnectionShare + ", capacityCheck=" + capacityCheck + ", healthPeriod=" + healthPeriod
+                + ", healthTimeout=" + healthTimeout + "]";
     }
 
     /** Builds a {@link RegistryConfig}. */
@@ -65,8 +80,22 @@ public final class RegistryConfig {
         private int appInstances = 1;
         private double safeConnectionShare = 0.8;
         private boolean capacityCheck = true;
+        private java.time.Duration healthPeriod = java.time.Duration.ofSeconds(30);
+        private java.time.Duration healthTimeout = java.time.Duration.ofSeconds(2);
 
         private Builder() {
+        }
+
+        /** How long a routing health result is trusted, 10 ms to 1 h; 30 s by default. */
+        public Builder healthPeriod(java.time.Duration healthPeriod) {
+            this.healthPeriod = healthPeriod;
+            return this;
+        }
+
+        /** Time limit of one routing health check, 1 ms to 1 min; 2 s by default. */
+        public Builder healthTimeout(java.time.Duration healthTimeout) {
+            this.healthTimeout = healthTimeout;
+            return this;
         }
 
         /** Adds a pool. */
@@ -127,6 +156,12 @@ public final class RegistryConfig {
             }
             if (!(safeConnectionShare > 0 && safeConnectionShare <= 1)) {
                 throw new ConfigException("safeConnectionShare", safeConnectionShare, "must be above 0 and at most 1, such as 0.8");
+            }
+            if (healthPeriod == null || healthPeriod.toMillis() < 10 || healthPeriod.compareTo(java.time.Duration.ofHours(1)) > 0) {
+                throw new ConfigException("healthPeriod", healthPeriod, "must be between 10 ms and 1 h");
+            }
+            if (healthTimeout == null || healthTimeout.toMillis() < 1 || healthTimeout.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
+                throw new ConfigException("healthTimeout", healthTimeout, "must be between 1 ms and 1 min");
             }
             return new RegistryConfig(this);
         }

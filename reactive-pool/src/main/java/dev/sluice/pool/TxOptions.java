@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  *       {@code <pool application name>/<agent id>} for the transaction.</li>
  *   <li><b>readOnly</b>: {@code READ ONLY} transaction (implied by {@link WorkKind#READ_ONLY}).</li>
  *   <li><b>commitCheck</b>: may veto the commit.</li>
- *   <li><b>retry</b>: re-runs the whole transaction on transient failures ({@link RetryPolicy}).</li>
+ *   <li><b>retry</b>: re-runs the whole transaction on transient failures ({@link RetryPolicy}); the pool's
+ *       policy when not given.</li>
  * </ul>
  */
 public final class TxOptions {
@@ -30,7 +31,7 @@ public final class TxOptions {
     public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
-    /** Read committed, no SET LOCAL values, no check, no retry. */
+    /** Read committed, no SET LOCAL values, no check, the pool's retry policy. */
     public static final TxOptions DEFAULT = builder().build();
 
     private final Isolation isolation;
@@ -94,9 +95,9 @@ public final class TxOptions {
         return Optional.ofNullable(commitCheck);
     }
 
-    /** The retry policy ({@link RetryPolicy#NONE} unless given). */
-    public RetryPolicy retry() {
-        return retry;
+    /** The retry policy, if given; otherwise the pool's ({@link PgPoolConfig#retry()}) applies. */
+    public Optional<RetryPolicy> retry() {
+        return Optional.ofNullable(retry);
     }
 
     /** A builder starting from these options. */
@@ -117,7 +118,7 @@ public final class TxOptions {
     public String toString() {
         return "TxOptions[" + isolation() + (readOnly ? " read-only" : "") + (boundary != null ? " " + boundary : "")
                 + (timeout != null ? " timeout=" + timeout : "") + (agentId != null ? " agent=" + agentId : "")
-                + (commitCheck != null ? " with commit check" : "") + " retry=" + retry.maxAttempts() + "]";
+                + (commitCheck != null ? " with commit check" : "") + (retry != null ? " retry=" + retry.maxAttempts() : "") + "]";
     }
 
     /** Builds {@link TxOptions}; invalid values fail in the setter with a {@link ConfigException}. */
@@ -129,7 +130,7 @@ public final class TxOptions {
         private String agentId;
         private boolean readOnly;
         private CommitCheck commitCheck;
-        private RetryPolicy retry = RetryPolicy.NONE;
+        private RetryPolicy retry;
 
         private Builder() {
         }
@@ -186,9 +187,9 @@ public final class TxOptions {
             return this;
         }
 
-        /** Re-runs the whole transaction on transient failures. */
+        /** Re-runs the whole transaction on transient failures; {@code null} means the pool's policy. */
         public Builder retry(RetryPolicy retry) {
-            this.retry = retry == null ? RetryPolicy.NONE : retry;
+            this.retry = retry;
             return this;
         }
 

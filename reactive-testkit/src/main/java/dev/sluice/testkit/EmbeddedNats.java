@@ -199,6 +199,7 @@ public final class EmbeddedNats implements AutoCloseable {
         if (monitorPort > 0) {
             command.addAll(List.of("-m", String.valueOf(monitorPort)));
         }
+        int logOffset = log().length();
         try {
             process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
@@ -210,7 +211,7 @@ public final class EmbeddedNats implements AutoCloseable {
         if (!detached) {
             guard = OrphanGuard.start(OrphanGuard.killAndRemove(process.pid(), workDirectory));
         }
-        awaitReady(Duration.ofSeconds(30));
+        awaitReady(Duration.ofSeconds(30), logOffset);
         return this;
     }
 
@@ -279,7 +280,7 @@ public final class EmbeddedNats implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) {
+    private void awaitReady(Duration timeout, int logOffset) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -291,7 +292,7 @@ public final class EmbeddedNats implements AutoCloseable {
                 InputStream in = socket.getInputStream();
                 byte[] info = new byte[4];
                 if (in.readNBytes(info, 0, 4) == 4 && "INFO".equals(new String(info, StandardCharsets.US_ASCII))
-                        && log().contains("Server is ready")) {
+                        && log().indexOf("Server is ready", logOffset) >= 0) {
                     return;
                 }
             } catch (IOException notYet) {

@@ -29,6 +29,29 @@ public final class PoolCounters implements PoolMetricsRecorder {
     public final LongAdder acquireErrors = new LongAdder();
     public final LongAdder allocationErrors = new LongAdder();
     public final LongAdder leaks = new LongAdder();
+    private final java.util.EnumMap<dev.sluice.pool.ErrorClass, LongAdder> retries = new java.util.EnumMap<>(dev.sluice.pool.ErrorClass.class);
+
+    public PoolCounters() {
+        for (dev.sluice.pool.ErrorClass kind : dev.sluice.pool.ErrorClass.values()) {
+            retries.put(kind, new LongAdder());
+        }
+    }
+
+    /** Counts one retry caused by a failure of this class. */
+    public void retried(dev.sluice.pool.ErrorClass kind) {
+        retries.get(kind).increment();
+    }
+
+    /** Retries so far by the class of the failure that caused them (classes never retried are left out). */
+    public java.util.Map<dev.sluice.pool.ErrorClass, Long> retries() {
+        java.util.Map<dev.sluice.pool.ErrorClass, Long> snapshot = new java.util.EnumMap<>(dev.sluice.pool.ErrorClass.class);
+        retries.forEach((kind, count) -> {
+            if (count.sum() > 0) {
+                snapshot.put(kind, count.sum());
+            }
+        });
+        return java.util.Collections.unmodifiableMap(snapshot);
+    }
 
     private static final long MAX_TRACKED_NANOS = TimeUnit.HOURS.toNanos(1);
     private final Recorder acquireLatency = new Recorder(MAX_TRACKED_NANOS, 2);

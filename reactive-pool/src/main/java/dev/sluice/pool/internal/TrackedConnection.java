@@ -21,9 +21,16 @@ public final class TrackedConnection extends DelegatingConnection {
     private final long acquiredAtNanos;
     private volatile Disposable leakTimer;
 
-    public TrackedConnection(Connection pooled, Consumer<TrackedConnection> onRelease) {
+    private final java.time.Duration cancelTimeout;
+
+    /**
+     * @param cancelTimeout how long a server-side cancel request may take (it opens its own connection,
+     *                      which a dead network could hold for ever)
+     */
+    public TrackedConnection(Connection pooled, Consumer<TrackedConnection> onRelease, java.time.Duration cancelTimeout) {
         super(pooled);
         this.onRelease = onRelease;
+        this.cancelTimeout = cancelTimeout;
         this.acquiredAtNanos = System.nanoTime();
     }
 
@@ -61,8 +68,10 @@ public final class TrackedConnection extends DelegatingConnection {
         return cancelRunningStatement(physical()).then(Mono.from(close()));
     }
 
-    private static Mono<Void> cancelRunningStatement(Connection target) {
-        return target instanceof PostgresqlConnection pg ? pg.cancelRequest().onErrorResume(e -> Mono.empty()) : Mono.empty();
+    private Mono<Void> cancelRunningStatement(Connection target) {
+        return target instanceof PostgresqlConnection pg
+                ? pg.cancelRequest().timeout(cancelTimeout).onErrorResume(e -> Mono.empty())
+                : Mono.empty();
     }
 
     private Connection physical() {

@@ -1,0 +1,97 @@
+package dev.sluice.pool;
+
+import dev.sluice.testkit.FaultProxy;
+import dev.sluice.testkit.SluiceExtension;
+import dev.sluice.testkit.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Brief section 7: a black-holed network opens the breaker, callers fail fast, and all recovers by itself. */
+@ExtendWith(SluiceExtension.class)
+class CircuitBreakerTest {
+
+    @Test
+    void aBlackHoleOpensTheBreakerCallersFailFastAndThePoolRecovers(TestDatabase db) {
+        try (FaultProxy proxy = FaultProxy.start(db.host(), db.port())) {
+            PgPool pool = PgPool.create(Pools.config("guarded", db.at(proxy.host(), proxy.port()))
+                    .minConnections(2).maxConnections(2)
+                    .acquireTimeout(Duration.ofMillis(300)).connectTimeout(Duration.ofMillis(300))
+                    .circuitBreaker(new CircuitBreakerPolicy(true, 50, 10, 4, Duration.ofSeconds(1), 2))
+                    .build());
+            List<BreakerTransition> transitions = new CopyOnWriteArrayList<>();
+            pool.breakerTransitions().subscribe(transitions::add);
+            try {
+                pool.warmup().block();
+                assertThat(pool.queryOne("SELECT 1", r -> r.get(0, Integer.class)).block()).isEqualTo(1);
+                assertThat(pool.breakerState()).isEqualTo(BreakerState.CLOSED);
+
+                proxy.blackHole();
+                Flux.range(0, 12)
+                        .flatMap(i -> pool.queryOne("SELECT 1", r -> r.get(0, Integer.class))
+                                .timeout(Duration.ofSeconds(2))
+                                .onErrorResume(e -> Mono.empty()), 12)
+                        .blockLast(Duration.ofSeconds(10));
+                Pools.await("breaker open", Duration.ofSeconds(5), () -> pool.breakerState() == BreakerState.OPEN);
+
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> pool.queryOne("SELECT 1", r -> 1).block())
+                        .isInstanceOf(CircuitOpenException.class)
+                        .hasMessageContaining("pool 'guarded': circuit breaker is OPEN");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("fails fast, not after the acquire timeout")
+                        .isLessThan(Duration.ofMillis(150));
+                assertThat(pool.stats().breakerState()).isEqualTo(BreakerState.OPEN);
+
+                proxy.passThrough();
+                Pools.await("service back", Duration.ofSeconds(20), () -> {
+                    try {
+                        return pool.queryOne("SELECT 1", r -> r.get(0, Integer.class)).block(Duration.ofSeconds(2)) == 1;
+                    } catch (RuntimeException stillDown) {
+                        return false;
+                    }
+                });
+                Pools.await("breaker closed", Duration.ofSeconds(10), () -> {
+                    pool.queryOne("SELECT 1", r -> 1).onErrorResume(e -> Mono.empty()).block();
+                    return pool.breakerState() == BreakerState.CLOSED;
+                });
+                assertThat(transitions).extracting(BreakerTransition::to).contains(BreakerState.OPEN, BreakerState.HALF_OPEN, BreakerState.CLOSED);
+                assertThat(transitions).allSatisfy(t -> assertThat(t.pool()).isEqualTo("guarded"));
+            } finally {
+                proxy.passThrough();
+                pool.close().block(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    @Test
+    void errorsThatShowTheDatabaseAnswersDoNotOpenTheBreaker(TestDatabase db) {
+        PgPool pool = PgPool.create(Pools.config("answering", db)
+                .circuitBreaker(new CircuitBreakerPolicy(true, 50, 10, 4, Duration.ofSeconds(1), 2)).build());
+        try {
+            for (int i = 0; i < 20; i++) {
+                pool.query("SELECT 1/0", r -> 1).onErrorResume(e -> Mono.empty()).blockLast();
+            }
+            assertThat(pool.breakerState()).isEqualTo(BreakerState.CLOSED);
+        } finally {
+            pool.close().block();
+        }
+    }
+
+    @Test
+    void aDisabledBreakerSaysSo(TestDatabase db) {
+        PgPool pool = PgPool.create(Pools.config("nobreaker", db).circuitBreaker(CircuitBreakerPolicy.DISABLED).build());
+        try {
+            assertThat(pool.breakerState()).isEqualTo(BreakerState.DISABLED);
+        } finally {
+            pool.close().block();
+        }
+    }
+}
