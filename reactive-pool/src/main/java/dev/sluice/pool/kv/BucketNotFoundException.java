@@ -1,0 +1,10 @@
+package dev.sluice.pool.kv;
+
+/** The bucket does not exist on the server (or no JetStream server answers for it). */
+public final class BucketNotFoundException extends KvException {
+
+    public BucketNotFoundException(String bucket, KvOperation operation, String key) {
+        super(bucket, operation, key, where(operation, bucket, key) + " failed: bucket '" + bucket
+                + "' does not exist (or JetStream does not answer for it): create it, or let KvStores.start() provision it", null);
+    }
+}

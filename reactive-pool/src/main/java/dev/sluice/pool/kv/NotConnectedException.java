@@ -1,0 +1,12 @@
+package dev.sluice.pool.kv;
+
+/**
+ * The operation could not be sent: the connection is closed, the stores are not started or closed, or the
+ * reconnect buffer ({@link ReconnectPolicy#bufferSize()}) is full while the connection is reconnecting.
+ */
+public final class NotConnectedException extends KvException {
+
+    public NotConnectedException(String bucket, KvOperation operation, String key, String reason, Throwable cause) {
+        super(bucket, operation, key, (operation == null ? "" : where(operation, bucket, key) + " failed: ") + "not connected to NATS: " + reason, cause);
+    }
+}
