@@ -81,7 +81,7 @@ public final class KvEntry {
         try {
             return codec.decode(value);
         } catch (RuntimeException e) {
-            throw new KvCodecException(bucket, null, key, "could not decode the value of key '" + key + "' (revision " + revision
+            throw new KvCodecException(bucket, KvOperation.GET, key, "could not decode the value of key '" + key + "' (revision " + revision
                     + ") in bucket '" + bucket + "' with " + codec + ": " + e.getMessage(), e);
         }
     }

@@ -118,16 +118,16 @@ public final class KvStores implements AutoCloseable {
                 }
                 pool = opened;
                 stores = Collections.unmodifiableMap(made);
+                if (!config.roundTripInterval().isZero()) {
+                    roundTrips = Flux.interval(Duration.ZERO, config.roundTripInterval(), Schedulers.parallel())
+                            .onBackpressureDrop()
+                            .concatMap(tick -> measureRoundTrips().onErrorResume(e -> Mono.empty()), 1)
+                            .subscribe();
+                }
             }
         } catch (RuntimeException e) {
             opened.close();
             throw e;
-        }
-        if (!config.roundTripInterval().isZero()) {
-            roundTrips = Flux.interval(Duration.ZERO, config.roundTripInterval(), Schedulers.parallel())
-                    .onBackpressureDrop()
-                    .concatMap(tick -> measureRoundTrips().onErrorResume(e -> Mono.empty()), 1)
-                    .subscribe();
         }
         LOG.info("KV stores started: {} connection(s), buckets {}", config.connections(), stores.keySet());
     }
@@ -184,8 +184,8 @@ public final class KvStores implements AutoCloseable {
      * {@link NatsConfig#roundTripInterval()}); the result also appears in {@link #stats()}.
      *
      * @return a cold Mono emitting one duration per connection, in pool order; failing with
-     *         {@link KvTimeoutException} when a connection does not answer within the request timeout, or
-     *         {@link IllegalStateException} before start
+     *         {@link java.util.concurrent.TimeoutException} when a connection does not answer within the request
+     *         timeout, or {@link IllegalStateException} before start
      */
     public Mono<List<Duration>> measureRoundTrips() {
         return Mono.defer(() -> {
@@ -195,9 +195,7 @@ public final class KvStores implements AutoCloseable {
             }
             List<Mono<Duration>> probes = new ArrayList<>();
             for (PooledConnection c : current.connections()) {
-                probes.add(c.measureRoundTrip(config.requestTimeout())
-                        .onErrorMap(java.util.concurrent.TimeoutException.class,
-                                e -> new KvTimeoutException("(connection " + c.index() + ")", KvOperation.STATUS, null, config.requestTimeout())));
+                probes.add(c.measureRoundTrip(config.requestTimeout()));
             }
             return Flux.concat(probes).collectList();
         });

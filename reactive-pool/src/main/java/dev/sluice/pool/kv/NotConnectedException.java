@@ -1,8 +1,9 @@
 package dev.sluice.pool.kv;
 
 /**
- * The operation could not be sent: the connection is closed, the stores are not started or closed, or the
- * reconnect buffer ({@link ReconnectPolicy#bufferSize()}) is full while the connection is reconnecting.
+ * The operation could not be sent: the connection is closed, the stores are not started or closed, the reconnect
+ * buffer ({@link ReconnectPolicy#bufferSize()}) is full while the connection is reconnecting, or the connection's
+ * outgoing queue ({@link NatsConfig#maxPendingMessages()}) is full.
  */
 public final class NotConnectedException extends KvException {
 

@@ -172,6 +172,10 @@ final class ConsumerFeed {
         }
         created = true;
         consumerName = info.getName();
+        if (lastStreamSequence == 0 && spec.policy() == DeliverPolicy.New && info.getDelivered() != null) {
+            // a re-created "updates only" consumer must resume after what existed when the watch began
+            lastStreamSequence = info.getDelivered().getStreamSequence();
+        }
         if (spec.scan()) {
             target = info.getCalculatedPending();
             completeScanIfDone(-1);

@@ -72,9 +72,12 @@ final class Failures {
         if (apiCode == STREAM_NOT_FOUND) {
             return new BucketNotFoundException(bucket, operation, key);
         }
+        if (operation == KvOperation.CREATE && (apiCode == WRONG_LAST_SEQUENCE || apiCode == SEQUENCE_TEMPORARILY_UNKNOWN)) {
+            // as jnats' create: the key may still be a delete marker, which the caller checks before reporting
+            return new KeyExistsException(bucket, key);
+        }
         if (apiCode == WRONG_LAST_SEQUENCE) {
-            return operation == KvOperation.CREATE ? new KeyExistsException(bucket, key)
-                    : new WrongRevisionException(bucket, operation, key, expectedRevision);
+            return new WrongRevisionException(bucket, operation, key, expectedRevision);
         }
         return new KvServerException(bucket, operation, key, code, apiCode, description, cause);
     }

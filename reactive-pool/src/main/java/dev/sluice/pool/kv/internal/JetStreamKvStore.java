@@ -308,13 +308,10 @@ public final class JetStreamKvStore implements KvStore {
     private <T> Mono<T> run(KvOperation operation, String key, Duration timeout, Supplier<Mono<T>> body) {
         return Mono.defer(() -> {
             metrics.started(operation);
-            if (closed) {
-                return Mono.error(closedError(operation, key));
-            }
             long start = System.nanoTime();
             Mono<T> source;
             try {
-                source = body.get();
+                source = closed ? Mono.error(closedError(operation, key)) : body.get();
             } catch (RuntimeException e) {
                 source = Mono.error(e);
             }
@@ -329,12 +326,12 @@ public final class JetStreamKvStore implements KvStore {
     private Flux<KvEntry> scan(KvOperation operation, String key, Supplier<ConsumerFeed.Spec> spec) {
         return Flux.defer(() -> {
             metrics.started(operation);
-            if (closed) {
-                return Flux.error(closedError(operation, key));
-            }
             long start = System.nanoTime();
             ConsumerFeed.Spec feed;
             try {
+                if (closed) {
+                    throw closedError(operation, key);
+                }
                 feed = spec.get();
             } catch (RuntimeException e) {
                 metrics.failed(e);
