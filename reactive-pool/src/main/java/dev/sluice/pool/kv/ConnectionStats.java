@@ -11,7 +11,9 @@ import java.util.Optional;
  * @param server     the server it is connected to, user information removed; null when not connected
  * @param reconnects reconnects since it was opened
  * @param roundTrip  the last measured round-trip time to the server, if one was measured
+ * @param operations operations sent on it since it was opened
  * @param inFlight   operations sent on it and not yet answered
  */
-public record ConnectionStats(int index, String status, String server, long reconnects, Optional<Duration> roundTrip, long inFlight) {
+public record ConnectionStats(int index, String status, String server, long reconnects, Optional<Duration> roundTrip, long operations,
+                              long inFlight) {
 }

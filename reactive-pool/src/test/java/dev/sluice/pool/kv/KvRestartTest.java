@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 import reactor.util.retry.Retry;
 
 import java.time.Duration;
@@ -110,6 +111,31 @@ class KvRestartTest {
         assertThat(watched).extracting(KvEntry::revision).isSorted().doesNotHaveDuplicates();
         watch.dispose();
         eventLog.dispose();
+    }
+
+    @Test
+    void withoutAReconnectBufferOperationsFailAtOnceWhileDisconnected() throws Exception {
+        nats = EmbeddedNats.start();
+        stores = KvStores.create(NatsConfig.builder()
+                .servers(nats.url())
+                .requestTimeout(REQUEST_TIMEOUT)
+                .reconnect(ReconnectPolicy.DEFAULT.withMaxAttempts(-1).withDelay(Duration.ofMillis(100)).withBufferSize(0))
+                .bucket("unbuffered", b -> b.storage(KvStorage.FILE))
+                .build());
+        stores.start().block(Duration.ofSeconds(10));
+        KvStore kv = stores.store("unbuffered");
+        kv.put("k", "v").block(REQUEST_TIMEOUT);
+
+        nats.stop();
+        awaitUntil(() -> !stores.stats().connections().get(0).status().equals("CONNECTED"), Duration.ofSeconds(10));
+        StepVerifier.create(kv.put("k", "w"))
+                .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(NotConnectedException.class).hasMessageContaining("put of key 'k'"))
+                .verify(REQUEST_TIMEOUT);
+        assertThat(kv.stats().errors()).containsEntry(KvErrorKind.NOT_CONNECTED, 1L);
+
+        nats.startProcess();
+        long revision = kv.put("k", "x").retryWhen(Retry.fixedDelay(100, Duration.ofMillis(100))).block(Duration.ofSeconds(20));
+        assertThat(kv.get("k").block(REQUEST_TIMEOUT).revision()).isEqualTo(revision);
     }
 
     private static Mono<?> operation(KvStore kv, int worker, int i) {

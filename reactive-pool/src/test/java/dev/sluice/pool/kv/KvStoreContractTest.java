@@ -299,6 +299,22 @@ class KvStoreContractTest {
     }
 
     @Test
+    void operationsAreSpreadOverThePoolsConnections() {
+        String bucket = nats.uniqueName("spread");
+        try (KvStores pooled = KvStores.create(NatsConfig.builder().servers(nats.url()).connections(3)
+                .bucket(bucket, b -> b.storage(KvStorage.MEMORY)).build())) {
+            pooled.start().block(WAIT);
+            KvStore store = pooled.store(bucket);
+            Flux.range(0, 30).concatMap(i -> store.put("k" + i, "v")).blockLast(WAIT);
+            assertThat(pooled.stats().connections()).hasSize(3).allSatisfy(c -> {
+                assertThat(c.status()).isEqualTo("CONNECTED");
+                assertThat(c.operations()).isEqualTo(10);
+                assertThat(c.inFlight()).isZero();
+            });
+        }
+    }
+
+    @Test
     void storeNamesAreCheckedAndStartIsIdempotent() {
         assertThatThrownBy(() -> stores.store("missing"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing").hasMessageContaining("main");

@@ -22,6 +22,7 @@ public final class PooledConnection {
     private final Dispatcher dispatcher;
     private final RoundTripProbe probe;
     private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
 
     PooledConnection(int index, Connection connection) throws java.io.IOException {
         this.index = index;
@@ -58,6 +59,7 @@ public final class PooledConnection {
 
     /** Counts an operation sent. */
     public void sent() {
+        sent.incrementAndGet();
         inFlight.incrementAndGet();
     }
 
@@ -75,6 +77,6 @@ public final class PooledConnection {
     public ConnectionStats stats() {
         String url = connection.getStatus() == Connection.Status.CONNECTED ? connection.getConnectedUrl() : null;
         return new ConnectionStats(index, connection.getStatus().name(), url == null ? null : Redaction.url(url),
-                connection.getStatistics().getReconnects(), Optional.ofNullable(probe.last()), inFlight.get());
+                connection.getStatistics().getReconnects(), Optional.ofNullable(probe.last()), sent.get(), inFlight.get());
     }
 }
