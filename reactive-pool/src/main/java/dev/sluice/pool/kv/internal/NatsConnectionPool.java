@@ -40,7 +40,12 @@ public final class NatsConnectionPool {
         try {
             for (int i = 0; i < config.connections(); i++) {
                 Connection connection = Nats.connect(options(config, events, i));
-                opened.add(new PooledConnection(i, connection));
+                try {
+                    opened.add(new PooledConnection(i, connection));
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(connection);
+                    throw e;
+                }
             }
             return new NatsConnectionPool(opened);
         } catch (IOException | RuntimeException e) {
