@@ -56,6 +56,7 @@ class KvRestartTest {
 
         List<KvEntry> watched = new CopyOnWriteArrayList<>();
         Disposable watch = kv.watch("marker", WatchOptions.DEFAULT.withUpdatesOnly().withHeartbeat(Duration.ofMillis(300))).subscribe(watched::add);
+        awaitUntil(() -> kv.status().block(REQUEST_TIMEOUT).consumers() == 1, Duration.ofSeconds(10));
         kv.put("marker", "before").retryWhen(Retry.fixedDelay(20, Duration.ofMillis(100))).block(HANG_GUARD);
         awaitUntil(() -> watched.size() == 1, Duration.ofSeconds(10));
 
@@ -109,6 +110,7 @@ class KvRestartTest {
         awaitUntil(() -> watched.stream().anyMatch(e -> e.valueAsString().equals("after")), Duration.ofSeconds(15));
         assertThat(watched).extracting(KvEntry::valueAsString).startsWith("before").endsWith("after");
         assertThat(watched).extracting(KvEntry::revision).isSorted().doesNotHaveDuplicates();
+        assertThat(kv.stats().watchResets()).as("the watch re-created its consumer after missing heartbeats").isPositive();
         watch.dispose();
         eventLog.dispose();
     }
