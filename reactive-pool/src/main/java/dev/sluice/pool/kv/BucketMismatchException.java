@@ -10,6 +10,7 @@ public final class BucketMismatchException extends KvException {
 
     private final List<String> differences;
 
+    /** {@code bucket} exists with settings that differ as {@code differences} says, one line per setting. */
     public BucketMismatchException(String bucket, List<String> differences) {
         super(bucket, null, null, "bucket '" + bucket + "' exists with other settings than configured: "
                 + String.join("; ", differences)

@@ -10,6 +10,7 @@ public abstract class KvException extends RuntimeException {
     private final KvOperation operation;
     private final String key;
 
+    /** A failure of {@code operation} on {@code key} (null for the whole bucket) in {@code bucket}. */
     protected KvException(String bucket, KvOperation operation, String key, String message, Throwable cause) {
         super(message, cause);
         this.bucket = bucket;

@@ -6,6 +6,7 @@ public final class KvServerException extends KvException {
     private final int code;
     private final int apiErrorCode;
 
+    /** The server refused {@code operation} with a status {@code code} and JetStream {@code apiErrorCode} (-1 when absent). */
     public KvServerException(String bucket, KvOperation operation, String key, int code, int apiErrorCode, String description, Throwable cause) {
         super(bucket, operation, key, where(operation, bucket, key) + " failed on the server: " + description
                 + " (code " + code + (apiErrorCode > 0 ? ", JetStream error " + apiErrorCode : "") + ")", cause);

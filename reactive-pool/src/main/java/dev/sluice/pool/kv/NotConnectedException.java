@@ -7,6 +7,7 @@ package dev.sluice.pool.kv;
  */
 public final class NotConnectedException extends KvException {
 
+    /** {@code operation} (null when none was under way, such as at start) could not be sent, for {@code reason}. */
     public NotConnectedException(String bucket, KvOperation operation, String key, String reason, Throwable cause) {
         super(bucket, operation, key, (operation == null ? "" : where(operation, bucket, key) + " failed: ") + "not connected to NATS: " + reason, cause);
     }

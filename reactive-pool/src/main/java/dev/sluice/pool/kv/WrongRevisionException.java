@@ -5,6 +5,7 @@ public final class WrongRevisionException extends KvException {
 
     private final long expectedRevision;
 
+    /** The key's last revision was not {@code expectedRevision} when {@code operation} compared it. */
     public WrongRevisionException(String bucket, KvOperation operation, String key, long expectedRevision) {
         super(bucket, operation, key, where(operation, bucket, key) + " expected revision " + expectedRevision
                 + ", but the key's last revision is another: read it again and retry with the current revision", null);
