@@ -4,6 +4,8 @@ import dev.sluice.pool.internal.CapacityCheck;
 import dev.sluice.pool.internal.ServerConnections;
 import dev.sluice.pool.internal.PoolCounters;
 import org.reactivestreams.Publisher;
+import dev.sluice.pool.kv.KvStore;
+import dev.sluice.pool.kv.KvStores;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -35,12 +37,14 @@ public final class PoolRegistry implements AutoCloseable {
     private final RegistryConfig config;
     private final Map<String, PgPool> pools = new LinkedHashMap<>();
     private final Routing routing;
+    private final KvStores kv;
 
     private PoolRegistry(RegistryConfig config) {
         this.config = config;
         for (PgPoolConfig pool : config.pools()) {
             pools.put(pool.name(), PgPool.create(pool));
         }
+        this.kv = config.kv().map(KvStores::create).orElse(null);
         this.routing = new Routing(pools(PoolRole.PRIMARY).stream().findFirst().orElse(null), pools(PoolRole.REPLICA),
                 config.healthPeriod(), config.healthTimeout());
     }
@@ -59,14 +63,20 @@ public final class PoolRegistry implements AutoCloseable {
      * Starts the registry. Cold: on subscription it checks capacity (when enabled), reading each server's
      * {@code max_connections}, then warms every pool to its minimum, all pools in parallel.
      *
-     * @return completes when every pool holds its minimum; fails with {@link CapacityException} when the sizes
-     *         are unsafe, or with the server's error when a pool cannot connect
+     * When KV is configured, the NATS connections open and the buckets are provisioned at the same time as
+     * the warm-up.
+     *
+     * @return completes when every pool holds its minimum (and the KV stores are ready); fails with
+     *         {@link CapacityException} when the sizes are unsafe, or with the server's error when a pool
+     *         cannot connect, or with the KV stores' error
      */
     public Mono<Void> start() {
         Mono<Void> capacity = config.capacityCheck()
                 ? CapacityCheck.check(config, pool -> new ServerConnections(pool, new PoolCounters()).createUnpooled())
                 : Mono.empty();
-        return capacity.then(Flux.fromIterable(pools.values()).flatMap(PgPool::warmup, Math.max(1, pools.size())).then());
+        Mono<Void> warm = Flux.fromIterable(pools.values()).flatMap(PgPool::warmup, Math.max(1, pools.size())).then();
+        Mono<Void> stores = kv == null ? Mono.empty() : kv.start();
+        return capacity.then(Mono.when(warm, stores));
     }
 
     /**
@@ -131,6 +141,23 @@ public final class PoolRegistry implements AutoCloseable {
         return routing.write(work);
     }
 
+    /**
+     * The KV stores of the registry.
+     *
+     * @throws IllegalStateException when the registry has no KV configuration
+     */
+    public KvStores kv() {
+        if (kv == null) {
+            throw new IllegalStateException("this registry has no KV stores: add RegistryConfig.builder().kv(NatsConfig)");
+        }
+        return kv;
+    }
+
+    /** The KV store named {@code name} (see {@link KvStores#store(String)}). */
+    public KvStore kv(String name) {
+        return kv().store(name);
+    }
+
     /** A statistics snapshot of every pool. */
     public List<PoolStats> stats() {
         return pools.values().stream().map(PgPool::stats).toList();
@@ -141,7 +168,8 @@ public final class PoolRegistry implements AutoCloseable {
      * completes when all are closed.
      */
     public Mono<Void> shutdown() {
-        return Flux.fromIterable(pools.values()).flatMap(PgPool::close, Math.max(1, pools.size())).then();
+        Mono<Void> stores = kv == null ? Mono.empty() : kv.shutdown();
+        return Mono.when(Flux.fromIterable(pools.values()).flatMap(PgPool::close, Math.max(1, pools.size())).then(), stores);
     }
 
     /** Blocking {@link #shutdown()}, waiting at most the longest grace period plus 10 seconds. */
@@ -153,6 +181,6 @@ public final class PoolRegistry implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PoolRegistry" + pools.keySet();
+        return "PoolRegistry" + pools.keySet() + (kv == null ? "" : " " + kv);
     }
 }

@@ -22,6 +22,7 @@ public final class RegistryConfig {
     private final boolean capacityCheck;
     private final java.time.Duration healthPeriod;
     private final java.time.Duration healthTimeout;
+    private final dev.sluice.pool.kv.NatsConfig kv;
 
     private RegistryConfig(Builder b) {
         this.pools = List.copyOf(b.pools);
@@ -30,6 +31,12 @@ public final class RegistryConfig {
         this.capacityCheck = b.capacityCheck;
         this.healthPeriod = b.healthPeriod;
         this.healthTimeout = b.healthTimeout;
+        this.kv = b.kv;
+    }
+
+    /** The NATS connections and JetStream KV buckets of the registry, if any. */
+    public java.util.Optional<dev.sluice.pool.kv.NatsConfig> kv() {
+        return java.util.Optional.ofNullable(kv);
     }
 
     /** A builder with no pools, one app instance, a safe share of 0.8 and the capacity check on. */
@@ -82,8 +89,15 @@ public final class RegistryConfig {
         private boolean capacityCheck = true;
         private java.time.Duration healthPeriod = java.time.Duration.ofSeconds(30);
         private java.time.Duration healthTimeout = java.time.Duration.ofSeconds(2);
+        private dev.sluice.pool.kv.NatsConfig kv;
 
         private Builder() {
+        }
+
+        /** Adds NATS connections and JetStream KV buckets, started and closed with the pools. */
+        public Builder kv(dev.sluice.pool.kv.NatsConfig kv) {
+            this.kv = kv;
+            return this;
         }
 
         /** How long a routing health result is trusted, 10 ms to 1 h; 30 s by default. */
@@ -135,8 +149,8 @@ public final class RegistryConfig {
          *                         {@link PoolRole#PRIMARY}, or a number is out of range
          */
         public RegistryConfig build() {
-            if (pools.isEmpty()) {
-                throw new ConfigException("pools", "a registry needs at least one pool: add one with pool(PgPoolConfig)");
+            if (pools.isEmpty() && kv == null) {
+                throw new ConfigException("pools", "a registry needs at least one pool or KV configuration: add one with pool(PgPoolConfig) or kv(NatsConfig)");
             }
             Set<String> names = new HashSet<>();
             int primaries = 0;
