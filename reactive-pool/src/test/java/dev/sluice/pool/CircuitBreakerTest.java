@@ -25,7 +25,7 @@ class CircuitBreakerTest {
             PgPool pool = PgPool.create(Pools.config("guarded", db.at(proxy.host(), proxy.port()))
                     .minConnections(2).maxConnections(2)
                     .acquireTimeout(Duration.ofMillis(300)).connectTimeout(Duration.ofMillis(300))
-                    .circuitBreaker(new CircuitBreakerPolicy(true, 50, 10, 4, Duration.ofSeconds(1), 2))
+                    .circuitBreaker(new CircuitBreakerPolicy(true, 50, 10, 4, Duration.ofSeconds(4), 2))
                     .build());
             List<BreakerTransition> transitions = new CopyOnWriteArrayList<>();
             pool.breakerTransitions().subscribe(transitions::add);
@@ -37,7 +37,7 @@ class CircuitBreakerTest {
                 proxy.blackHole();
                 Flux.range(0, 12)
                         .flatMap(i -> pool.queryOne("SELECT 1", r -> r.get(0, Integer.class))
-                                .timeout(Duration.ofSeconds(2))
+                                .timeout(Duration.ofSeconds(1))
                                 .onErrorResume(e -> Mono.empty()), 12)
                         .blockLast(Duration.ofSeconds(10));
                 Pools.await("breaker open", Duration.ofSeconds(5), () -> pool.breakerState() == BreakerState.OPEN);
