@@ -21,10 +21,14 @@ import java.time.Duration;
 public record CircuitBreakerPolicy(boolean enabled, int failureRatePercent, int slidingWindowSize, int minimumCalls,
                                    Duration waitInOpenState, int halfOpenCalls) {
 
-    /** 50% failures over the last 20 calls (at least 10), 5 s open, 3 probes. */
-    public static final CircuitBreakerPolicy DEFAULT = new CircuitBreakerPolicy(true, 50, 20, 10, Duration.ofSeconds(5), 3);
+    /**
+     * 50% failures over the last 20 calls (at least 10), 1 s open, 3 probes. The short open window keeps
+     * recovery quick (a restarted database is used again within about a second) while a dead one still
+     * costs callers almost nothing: between probes they fail at once.
+     */
+    public static final CircuitBreakerPolicy DEFAULT = new CircuitBreakerPolicy(true, 50, 20, 10, Duration.ofSeconds(1), 3);
     /** No breaker. */
-    public static final CircuitBreakerPolicy DISABLED = new CircuitBreakerPolicy(false, 50, 20, 10, Duration.ofSeconds(5), 3);
+    public static final CircuitBreakerPolicy DISABLED = new CircuitBreakerPolicy(false, 50, 20, 10, Duration.ofSeconds(1), 3);
 
     /**
      * @throws ConfigException naming the field, the value and the valid range

@@ -58,6 +58,7 @@ class RoutingTest {
             assertThat(registry.reads().block().name()).isEqualTo("replica_1");
             assertThat(registry.write(pool -> pool.queryOne("SELECT pg_is_in_recovery()", r -> r.get(0, Boolean.class))).blockLast()).isFalse();
             registry.write(pool -> pool.update("CREATE TABLE IF NOT EXISTS routed (v int)")).blockLast();
+            servers.awaitReplayed(Duration.ofSeconds(10));
             assertThatThrownBy(() -> registry.read(pool -> pool.update("INSERT INTO routed VALUES (1)")).blockLast())
                     .satisfies(e -> assertThat(SqlErrorClassifier.sqlState(e)).contains("25006"));
         }
