@@ -77,9 +77,9 @@ public final class PgPool {
     private final ConnectionFactory connectionFactory;
     private final PoolBreaker breaker;
 
-    private PgPool(PgPoolConfig config) {
+    private PgPool(PgPoolConfig config, ConnectionFactory driver) {
         this.config = config;
-        this.server = new ServerConnections(config, counters);
+        this.server = driver == null ? new ServerConnections(config, counters) : new ServerConnections(config, counters, driver);
         LifecyclePolicy lifecycle = new LifecyclePolicy(config, counters);
         ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration.builder(server)
                 .name(config.name())
@@ -117,7 +117,17 @@ public final class PgPool {
      * {@link PoolRegistry}, which also checks capacity and closes pools for you.
      */
     public static PgPool create(PgPoolConfig config) {
-        return new PgPool(config);
+        return new PgPool(config, null);
+    }
+
+    /**
+     * Creates a pool whose connections come from {@code connections} instead of r2dbc-postgresql built from
+     * the configuration: for a driver proxy (tracing, fault injection), tests and benchmarks. The
+     * configuration's pool settings, after-connect hooks and validation still apply; its connection target,
+     * TLS and session settings are then the factory's business.
+     */
+    public static PgPool create(PgPoolConfig config, ConnectionFactory connections) {
+        return new PgPool(config, java.util.Objects.requireNonNull(connections, "connections"));
     }
 
     /** The pool's name. */

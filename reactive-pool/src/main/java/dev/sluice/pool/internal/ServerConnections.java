@@ -25,14 +25,19 @@ import java.util.function.Function;
  */
 public final class ServerConnections implements ConnectionFactory {
 
-    private final PostgresqlConnectionFactory driver;
+    private final ConnectionFactory driver;
     private final PgPoolConfig config;
     private final PoolCounters counters;
 
     public ServerConnections(PgPoolConfig config, PoolCounters counters) {
+        this(config, counters, new PostgresqlConnectionFactory(driverConfiguration(config)));
+    }
+
+    /** Over another factory (which then owns the connection target and session settings). */
+    public ServerConnections(PgPoolConfig config, PoolCounters counters, ConnectionFactory driver) {
         this.config = config;
         this.counters = counters;
-        this.driver = new PostgresqlConnectionFactory(driverConfiguration(config));
+        this.driver = driver;
     }
 
     /** The driver configuration: connection target, TLS, and the session settings of every connection. */
@@ -63,7 +68,7 @@ public final class ServerConnections implements ConnectionFactory {
 
     @Override
     public Publisher<? extends Connection> create() {
-        Mono<Connection> connection = driver.create().cast(Connection.class);
+        Mono<Connection> connection = Mono.from(driver.create()).cast(Connection.class);
         for (Function<Connection, Publisher<Void>> hook : config.afterConnect()) {
             connection = connection.flatMap(c -> Mono.from(hook.apply(c)).then(Mono.just(c))
                     .onErrorResume(e -> Mono.from(c.close()).onErrorResume(ignored -> Mono.empty()).then(Mono.error(e))));
@@ -76,7 +81,7 @@ public final class ServerConnections implements ConnectionFactory {
 
     /** Opens one connection outside the pool (for start-up checks), closed by the caller. */
     public Mono<Connection> createUnpooled() {
-        return driver.create().cast(Connection.class);
+        return Mono.from(driver.create()).cast(Connection.class);
     }
 
     @Override
