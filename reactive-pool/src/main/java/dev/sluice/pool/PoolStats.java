@@ -57,6 +57,15 @@ public record PoolStats(
         return attempts == 0 ? 1.0 : (double) acquireCount / attempts;
     }
 
+    /**
+     * Share of checkout validations that passed, 0 to 1 (1 before the first): every handed-out connection
+     * passed one, every failure discarded a connection.
+     */
+    public double validationPassRate() {
+        long validations = acquireCount + validationFailures;
+        return validations == 0 ? 1.0 : (double) acquireCount / validations;
+    }
+
     /** Share of the maximum in use, 0 to 1. */
     public double utilisation() {
         return max == 0 ? 0 : (double) acquired / max;

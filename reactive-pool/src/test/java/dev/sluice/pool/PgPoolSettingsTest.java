@@ -156,6 +156,7 @@ class PgPoolSettingsTest {
             int replacement = pid(pool);
             assertThat(replacement).isNotEqualTo(victim);
             assertThat(pool.stats().validationFailures()).isGreaterThanOrEqualTo(1);
+            assertThat(pool.stats().validationPassRate()).isLessThan(1.0).isGreaterThan(0.0);
         } finally {
             pool.close().block();
             admin.close().block();
