@@ -24,13 +24,15 @@ final class SagaFixture implements AutoCloseable {
     final KvStores stores;
     final KvStore kv;
     final SagaLog log;
+    final String bucketPrefix;
 
     SagaFixture(TestDatabase db, NatsServer nats, SagaLogConfig logConfig) {
         this.db = db;
         this.pool = PgPool.create(poolConfig(db, "saga", 16).build());
+        this.bucketPrefix = nats.uniqueName("saga") + "-";
         this.stores = KvStores.create(NatsConfig.builder()
                 .servers(nats.url())
-                .bucketPrefix(nats.uniqueName("saga") + "-")
+                .bucketPrefix(bucketPrefix)
                 .bucket("main", b -> b.history(10).storage(KvStorage.FILE))
                 .build());
         stores.start().block(WAIT);
