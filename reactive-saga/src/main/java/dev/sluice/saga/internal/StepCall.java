@@ -37,18 +37,22 @@ public final class StepCall {
         this.logged = logged;
     }
 
+    /** The saga's context. */
     public SagaContext context() {
         return context;
     }
 
+    /** The step's id. */
     public String stepId() {
         return stepId;
     }
 
+    /** The saga's id. */
     public UUID sagaId() {
         return context.sagaId();
     }
 
+    /** The log. */
     public LogWriter log() {
         return log;
     }
