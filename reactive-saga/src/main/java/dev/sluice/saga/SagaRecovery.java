@@ -1,0 +1,84 @@
+package dev.sluice.saga;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Finds sagas whose owner stopped renewing its lease (it crashed, hung, or lost the database) and finishes them on
+ * this instance: each pass claims up to the executor's recovery batch of expired sagas with
+ * {@code FOR UPDATE SKIP LOCKED} (so instances recovering at once never claim the same saga), makes this instance
+ * their owner with a fresh lease, and resumes each from its log: forward from the first step not recorded as
+ * completed (a step logged as started is checked first, so its effect is not applied twice), or on with its
+ * compensations when it was compensating.
+ */
+public final class SagaRecovery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SagaRecovery.class);
+
+    private final SagaExecutor executor;
+    private final int batch;
+    private final AtomicReference<Disposable> loop = new AtomicReference<>();
+
+    SagaRecovery(SagaExecutor executor, int batch) {
+        this.executor = executor;
+        this.batch = batch;
+    }
+
+    /**
+     * One recovery pass.
+     *
+     * <p>Cold: each subscription claims up to one batch of expired sagas, emits a {@link SagaEvent.Type#RECOVERED}
+     * event for each, resumes them concurrently, and emits each one's {@link SagaResult} when it is terminal, then
+     * completes. It fails with the log's error when the claim fails (nothing was claimed then). A saga that cannot be
+     * resumed here (its definition is not registered, a log error) is left with its new lease, which expires so
+     * another pass or instance can take it. Cancelling stops waiting; the claimed sagas run on to their end.
+     */
+    public Flux<SagaResult> recoverExpired() {
+        return executor.log().writer().claimExpired(executor.ownerId(), executor.leaseDuration(), batch)
+                .collectList()
+                .flatMapMany(claimed -> Flux.fromIterable(claimed).flatMap(saga -> {
+                    executor.emit(SagaEvent.Type.RECOVERED, new SagaContext(saga.sagaId(), saga.name(), saga.correlationId(),
+                            saga.input(), dev.sluice.saga.internal.Json.MAPPER), null, "recovery " + saga.recoveries());
+                    return executor.resume(saga).onErrorResume(error -> {
+                        LOG.warn("could not recover saga {} ({} v{}): {}", saga.sagaId(), saga.name(), saga.version(), error.toString());
+                        return Mono.empty();
+                    });
+                }, Math.max(1, claimed.size())));
+    }
+
+    /**
+     * Starts a recovery pass every {@code interval} on this instance (a pass still running when the next is due
+     * delays it). Errors of a pass are logged and the loop goes on.
+     *
+     * @return a handle that stops the loop (as {@link #stop()} does)
+     * @throws IllegalStateException when the loop already runs
+     */
+    public Disposable start(Duration interval) {
+        Disposable started = Flux.interval(Duration.ZERO, interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> recoverExpired().then().onErrorResume(error -> {
+                    LOG.warn("saga recovery pass of '{}' failed: {}", executor.ownerId(), error.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+        if (!loop.compareAndSet(null, started)) {
+            started.dispose();
+            throw new IllegalStateException("the saga recovery loop of '" + executor.ownerId() + "' is already running");
+        }
+        return this::stop;
+    }
+
+    /** Stops the recovery loop if it runs; passes already resumed sagas run on. */
+    public void stop() {
+        Disposable running = loop.getAndSet(null);
+        if (running != null) {
+            running.dispose();
+        }
+    }
+}

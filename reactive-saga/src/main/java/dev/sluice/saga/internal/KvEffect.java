@@ -1,0 +1,171 @@
+package dev.sluice.saga.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.pool.kv.KvEntry;
+import dev.sluice.pool.kv.KvStore;
+import dev.sluice.pool.kv.WrongRevisionException;
+import dev.sluice.saga.SagaContext;
+import reactor.core.publisher.Mono;
+
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * A JetStream KV write as a saga step (internal).
+ *
+ * <p>Before the write, the key's current entry (the pre-image: existed, revision, value) and the value to write are
+ * logged. The write is a compare-and-set on the pre-image's revision (or a create when the key was absent), so it
+ * applies at most once per logged pre-image. Whether a logged write happened is read from the key's history: the
+ * first entry after the pre-image is ours when it carries the logged value (or is a delete marker, for a delete).
+ * The compensation puts back the previous value, or deletes a created key, with compare-and-set on the revision the
+ * step recorded, so a later writer is never overwritten: a conflict fails the compensation.
+ */
+public final class KvEffect implements StepEffect {
+
+    /** Which write. */
+    public enum Kind { PUT, CREATE, UPDATE, DELETE }
+
+    private static final Base64.Encoder ENCODE = Base64.getEncoder();
+    private static final Base64.Decoder DECODE = Base64.getDecoder();
+
+    private final Kind kind;
+    private final KvStore store;
+    private final BiFunction<SagaContext, Optional<KvEntry>, String> key;
+    private final BiFunction<SagaContext, Optional<KvEntry>, byte[]> value;
+
+    /**
+     * @param kind  which write
+     * @param store the bucket
+     * @param key   the key, from the context (the entry argument is always empty here)
+     * @param value the value to write given the key's current entry; null for deletes
+     */
+    public KvEffect(Kind kind, KvStore store, BiFunction<SagaContext, Optional<KvEntry>, String> key,
+                    BiFunction<SagaContext, Optional<KvEntry>, byte[]> value) {
+        this.kind = kind;
+        this.store = store;
+        this.key = key;
+        this.value = value;
+    }
+
+    @Override
+    public Mono<JsonNode> run(StepCall call) {
+        return Mono.defer(() -> {
+            StepRecord logged = call.logged();
+            Mono<Optional<JsonNode>> earlier = logged != null && logged.preImage() != null ? reconcile(call) : Mono.just(Optional.empty());
+            return earlier.flatMap(found -> found.isPresent()
+                    ? call.completed(found.get()).thenReturn(found.get())
+                    : attempt(call));
+        });
+    }
+
+    private Mono<JsonNode> attempt(StepCall call) {
+        String k = key.apply(call.context(), Optional.empty());
+        return store.get(k).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap(current -> {
+            if (kind == Kind.UPDATE && current.isEmpty()) {
+                return Mono.error(new IllegalStateException("step '" + call.stepId() + "': key '" + k + "' in bucket '"
+                        + store.bucket() + "' is absent; an update step needs a value to update (use put or create)"));
+            }
+            byte[] write = kind == Kind.DELETE ? null : value.apply(call.context(), current);
+            ObjectNode pre = Json.MAPPER.createObjectNode();
+            pre.put("bucket", store.bucket());
+            pre.put("key", k);
+            pre.put("kind", kind.name());
+            pre.put("existed", current.isPresent());
+            pre.put("revision", current.map(KvEntry::revision).orElse(0L));
+            pre.put("value", current.map(e -> ENCODE.encodeToString(e.value())).orElse(null));
+            pre.put("write", write == null ? null : ENCODE.encodeToString(write));
+            return call.started(pre)
+                    .then(write(k, current, write))
+                    .map(revision -> result(pre, revision))
+                    .flatMap(result -> call.completed(result).thenReturn(result));
+        });
+    }
+
+    private Mono<Long> write(String k, Optional<KvEntry> current, byte[] write) {
+        return switch (kind) {
+            case DELETE -> current.isPresent() ? store.delete(k, current.get().revision()) : Mono.just(0L);
+            case CREATE -> store.create(k, write);
+            case PUT, UPDATE -> current.isPresent() ? store.update(k, write, current.get().revision()) : store.create(k, write);
+        };
+    }
+
+    private static JsonNode result(JsonNode pre, long revision) {
+        ObjectNode result = Json.MAPPER.createObjectNode();
+        result.put("key", pre.get("key").asText());
+        result.put("revision", revision);
+        result.put("existed", pre.get("existed").asBoolean());
+        result.put("previousRevision", pre.get("revision").asLong());
+        result.set("previousValue", pre.get("value"));
+        return result;
+    }
+
+    @Override
+    public Mono<Optional<JsonNode>> reconcile(StepCall call) {
+        StepRecord logged = call.logged();
+        if (logged == null || logged.preImage() == null) {
+            return Mono.just(Optional.empty());
+        }
+        JsonNode pre = logged.preImage();
+        boolean existed = pre.get("existed").asBoolean();
+        if (kind == Kind.DELETE && !existed) {
+            return Mono.just(Optional.of(result(pre, 0L)));
+        }
+        String k = pre.get("key").asText();
+        long preRevision = pre.get("revision").asLong();
+        byte[] write = pre.get("write").isNull() ? null : DECODE.decode(pre.get("write").asText());
+        return store.history(k).collectList().map(history -> {
+            KvEntry candidate = existed ? firstAfter(history, preRevision) : firstAfterLastMarker(history);
+            boolean ours = candidate != null && (kind == Kind.DELETE
+                    ? candidate.isDeleted()
+                    : !candidate.isDeleted() && Arrays.equals(candidate.value(), write));
+            return ours ? Optional.of(result(pre, candidate.revision())) : Optional.empty();
+        });
+    }
+
+    @Override
+    public Mono<Void> compensate(StepCall call, JsonNode result) {
+        long revision = result.get("revision").asLong();
+        if (revision == 0L) {
+            return call.compensating(result).then(call.compensated());
+        }
+        String k = result.get("key").asText();
+        boolean existed = result.get("existed").asBoolean();
+        byte[] previous = existed ? DECODE.decode(result.get("previousValue").asText()) : null;
+        Mono<Long> restore = existed ? store.update(k, previous, revision) : store.delete(k, revision);
+        return call.compensating(result)
+                .then(restore.onErrorResume(WrongRevisionException.class, conflict -> store.history(k).collectList()
+                        .flatMap(history -> {
+                            KvEntry next = firstAfter(history, revision);
+                            boolean ours = next != null && (existed
+                                    ? !next.isDeleted() && Arrays.equals(next.value(), previous)
+                                    : next.isDeleted());
+                            return ours ? Mono.just(next.revision()) : Mono.error(new IllegalStateException("compensation of step '"
+                                    + call.stepId() + "' refused: key '" + k + "' in bucket '" + store.bucket()
+                                    + "' was written after revision " + revision + " by someone else; the newer value is kept", conflict));
+                        })))
+                .then(call.compensated());
+    }
+
+    private static KvEntry firstAfter(List<KvEntry> history, long revision) {
+        return history.stream().filter(e -> e.revision() > revision).findFirst().orElse(null);
+    }
+
+    private static KvEntry firstAfterLastMarker(List<KvEntry> history) {
+        int lastMarker = -1;
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).isDeleted()) {
+                lastMarker = i;
+            }
+        }
+        return lastMarker + 1 < history.size() ? history.get(lastMarker + 1) : null;
+    }
+
+    @Override
+    public boolean compensable() {
+        return true;
+    }
+}

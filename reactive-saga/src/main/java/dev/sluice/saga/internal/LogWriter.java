@@ -1,0 +1,249 @@
+package dev.sluice.saga.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.pool.PgPool;
+import dev.sluice.pool.Tx;
+import dev.sluice.saga.SagaLeaseLostException;
+import io.r2dbc.spi.Row;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Every statement of the saga log (internal). Writes about a running saga are fenced by its owner id: a write by
+ * an instance that no longer owns the saga changes nothing and fails with {@link SagaLeaseLostException}. Step
+ * writes take a share lock on the saga's row, so a recovery claim ({@code FOR UPDATE SKIP LOCKED}) never
+ * interleaves with them.
+ */
+public final class LogWriter {
+
+    private static final String SAGA_COLUMNS = "saga_id, name, version, correlation_id, input::text AS input, state, reason, recoveries";
+    private static final String STEP_COLUMNS = "step_id, position, state, pre_image::text AS pre_image, result::text AS result, error";
+
+    private final PgPool pool;
+    private final String saga;
+    private final String step;
+    private final String intervention;
+
+    /**
+     * @param pool   the pool of the log's database
+     * @param schema the schema
+     * @param prefix the table prefix
+     */
+    public LogWriter(PgPool pool, String schema, String prefix) {
+        this.pool = pool;
+        this.saga = schema + "." + prefix + "saga";
+        this.step = schema + "." + prefix + "saga_step";
+        this.intervention = schema + "." + prefix + "saga_intervention";
+    }
+
+    /** The pool of the log's database. */
+    public PgPool pool() {
+        return pool;
+    }
+
+    private String owned() {
+        return " AND EXISTS (SELECT 1 FROM " + saga + " o WHERE o.saga_id = $1 AND o.owner_id = $2 FOR SHARE)";
+    }
+
+    private static Mono<Void> fenced(Mono<Long> update, UUID sagaId, String owner) {
+        return update.flatMap(rows -> rows == 0 ? Mono.error(new SagaLeaseLostException(sagaId, owner)) : Mono.empty());
+    }
+
+    /** Logs a new saga owned by {@code owner} with a lease of {@code lease}. */
+    public Mono<Void> insertSaga(UUID sagaId, String name, int version, String correlationId, JsonNode input, String owner,
+                                 Duration lease) {
+        return pool.update("INSERT INTO " + saga + " (saga_id, name, version, correlation_id, input, state, owner_id, lease_until) "
+                        + "VALUES ($1, $2, $3, $4, $5::jsonb, 'RUNNING', $6, now() + $7 * interval '1 millisecond')",
+                sagaId, name, version, correlationId, input.toString(), owner, lease.toMillis()).then();
+    }
+
+    /** Logs a step as started, before its effect, with what it recorded first (may be null). */
+    public Mono<Void> stepStarted(UUID sagaId, String owner, String stepId, int position, JsonNode preImage) {
+        return fenced(pool.update("INSERT INTO " + step + " (saga_id, step_id, position, state, pre_image) "
+                + "SELECT $1, $3, $4, 'STARTED', $5::jsonb WHERE EXISTS (SELECT 1 FROM " + saga
+                + " o WHERE o.saga_id = $1 AND o.owner_id = $2 FOR SHARE) "
+                + "ON CONFLICT (saga_id, step_id) DO UPDATE SET state = 'STARTED', pre_image = EXCLUDED.pre_image, "
+                + "attempts = " + step + ".attempts + 1, started_at = now(), error = NULL", sagaId, owner, stepId, position,
+                Json.param(preImage)), sagaId, owner);
+    }
+
+    /** Logs a step's result after its effect. */
+    public Mono<Void> stepCompleted(UUID sagaId, String owner, String stepId, JsonNode result) {
+        return fenced(pool.update(completedSql(), sagaId, owner, stepId, Json.param(result)), sagaId, owner);
+    }
+
+    /** Logs a step's result inside the transaction of its effect, so both commit or neither. */
+    public Mono<Void> stepCompletedIn(Tx tx, UUID sagaId, String owner, String stepId, JsonNode result) {
+        return fenced(tx.update(completedSql(), sagaId, owner, stepId, Json.param(result)), sagaId, owner);
+    }
+
+    private String completedSql() {
+        return "UPDATE " + step + " SET state = 'COMPLETED', result = $4::jsonb, completed_at = now(), error = NULL "
+                + "WHERE saga_id = $1 AND step_id = $3" + owned();
+    }
+
+    /** Logs a step's failure; a step already recorded as completed keeps that state. */
+    public Mono<Void> stepFailed(UUID sagaId, String owner, String stepId, String error) {
+        return pool.update("UPDATE " + step + " SET state = 'FAILED', error = $4 WHERE saga_id = $1 AND step_id = $3 "
+                + "AND state = 'STARTED'" + owned(), sagaId, owner, stepId, Json.text(error)).then();
+    }
+
+    /** Logs a step as being compensated, before the compensation's effect. */
+    public Mono<Void> stepCompensating(UUID sagaId, String owner, String stepId, JsonNode result) {
+        return fenced(pool.update("UPDATE " + step + " SET state = 'COMPENSATING', result = $4::jsonb, "
+                + "compensation_started_at = now() WHERE saga_id = $1 AND step_id = $3" + owned(),
+                sagaId, owner, stepId, Json.param(result)), sagaId, owner);
+    }
+
+    /** Logs a step as compensated, after the compensation's effect. */
+    public Mono<Void> stepCompensated(UUID sagaId, String owner, String stepId) {
+        return fenced(pool.update(compensatedSql(), sagaId, owner, stepId), sagaId, owner);
+    }
+
+    /** Logs a step as compensated inside the transaction of the compensation's effect. */
+    public Mono<Void> stepCompensatedIn(Tx tx, UUID sagaId, String owner, String stepId) {
+        return fenced(tx.update(compensatedSql(), sagaId, owner, stepId), sagaId, owner);
+    }
+
+    private String compensatedSql() {
+        return "UPDATE " + step + " SET state = 'COMPENSATED', compensated_at = now(), error = NULL "
+                + "WHERE saga_id = $1 AND step_id = $3" + owned();
+    }
+
+    /** Logs a failed compensation of a step. */
+    public Mono<Void> stepCompensationFailed(UUID sagaId, String owner, String stepId, String error) {
+        return fenced(pool.update("UPDATE " + step + " SET state = 'COMPENSATION_FAILED', error = $4 "
+                + "WHERE saga_id = $1 AND step_id = $3 AND state <> 'COMPENSATED'" + owned(), sagaId, owner, stepId,
+                Json.text(error)), sagaId, owner);
+    }
+
+    /** Logs that the saga compensates, with the reason. */
+    public Mono<Void> sagaCompensating(UUID sagaId, String owner, String reason) {
+        return fenced(pool.update("UPDATE " + saga + " SET state = 'COMPENSATING', reason = $3, updated_at = now() "
+                + "WHERE saga_id = $1 AND owner_id = $2", sagaId, owner, Json.text(reason)), sagaId, owner);
+    }
+
+    /**
+     * Logs a terminal state; for {@code COMPENSATION_FAILED} the saga is put in (or kept in) the manual-intervention
+     * queue in the same transaction, and for {@code ROLLED_BACK} a queued entry is marked resolved.
+     */
+    public Mono<Void> sagaFinished(UUID sagaId, String owner, String state, String reason, List<String> errors) {
+        String errorsJson = Json.tree(errors).toString();
+        return pool.inTransaction(tx -> fenced(tx.update("UPDATE " + saga + " SET state = $3, reason = $4, errors = $5::jsonb, "
+                        + "lease_until = NULL, updated_at = now(), finished_at = now() WHERE saga_id = $1 AND owner_id = $2",
+                sagaId, owner, state, Json.text(reason), errorsJson), sagaId, owner)
+                .then(switch (state) {
+                    case "COMPENSATION_FAILED" -> tx.update("INSERT INTO " + intervention + " (saga_id, reason, errors) "
+                            + "VALUES ($1, $2, $3::jsonb) ON CONFLICT (saga_id) DO UPDATE SET reason = EXCLUDED.reason, "
+                            + "errors = EXCLUDED.errors, resolved_at = NULL, resolution = NULL",
+                            sagaId, reason == null ? "" : reason, errorsJson).then();
+                    case "ROLLED_BACK" -> tx.update("UPDATE " + intervention + " SET resolved_at = now(), "
+                            + "resolution = 'retried: rolled back' WHERE saga_id = $1 AND resolved_at IS NULL", sagaId).then();
+                    default -> Mono.<Void>empty();
+                })).then();
+    }
+
+    /** Every step row of a saga, in position order. */
+    public Flux<StepRecord> steps(UUID sagaId) {
+        return pool.query("SELECT " + STEP_COLUMNS + " FROM " + step + " WHERE saga_id = $1 ORDER BY position", LogWriter::stepRow,
+                sagaId);
+    }
+
+    /** One step row, empty when the step was never logged. */
+    public Mono<StepRecord> step(UUID sagaId, String stepId) {
+        return pool.queryOne("SELECT " + STEP_COLUMNS + " FROM " + step + " WHERE saga_id = $1 AND step_id = $2", LogWriter::stepRow,
+                sagaId, stepId);
+    }
+
+    /** One saga row, empty when unknown. */
+    public Mono<SagaRecord> saga(UUID sagaId) {
+        return pool.queryOne("SELECT " + SAGA_COLUMNS + " FROM " + saga + " WHERE saga_id = $1", LogWriter::sagaRow, sagaId);
+    }
+
+    /**
+     * Claims up to {@code limit} sagas whose lease expired, skipping rows another transaction holds, and makes
+     * {@code owner} their owner with a fresh lease; emits the claimed sagas.
+     */
+    public Flux<SagaRecord> claimExpired(String owner, Duration lease, int limit) {
+        return pool.query("WITH expired AS (SELECT saga_id FROM " + saga + " WHERE state IN ('RUNNING', 'COMPENSATING') "
+                + "AND lease_until < now() ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED) "
+                + "UPDATE " + saga + " s SET owner_id = $1, lease_until = now() + $2 * interval '1 millisecond', "
+                + "recoveries = s.recoveries + 1, updated_at = now() FROM expired WHERE s.saga_id = expired.saga_id "
+                + "RETURNING s.saga_id, s.name, s.version, s.correlation_id, s.input::text AS input, s.state, s.reason, s.recoveries",
+                LogWriter::sagaRow, owner, lease.toMillis(), limit);
+    }
+
+    /**
+     * Claims a saga that ended {@code COMPENSATION_FAILED} for a retry of its compensations: it becomes
+     * {@code COMPENSATING}, owned by {@code owner}. Empty when the saga is not in that state (or another instance
+     * holds it).
+     */
+    public Mono<SagaRecord> claimForRetry(UUID sagaId, String owner, Duration lease) {
+        return pool.inTransaction(tx -> tx.query("UPDATE " + saga + " SET state = 'COMPENSATING', owner_id = $2, "
+                        + "lease_until = now() + $3 * interval '1 millisecond', updated_at = now(), finished_at = NULL "
+                        + "WHERE saga_id = $1 AND state = 'COMPENSATION_FAILED' RETURNING " + SAGA_COLUMNS, LogWriter::sagaRow,
+                sagaId, owner, lease.toMillis())
+                .flatMap(claimed -> tx.update("UPDATE " + intervention + " SET retries = retries + 1, last_retry_at = now() "
+                        + "WHERE saga_id = $1", sagaId).thenReturn(claimed))).next();
+    }
+
+    /** Extends the leases of the given sagas owned by {@code owner}; emits how many were extended. */
+    public Mono<Long> renew(String owner, Collection<UUID> sagaIds, Duration lease) {
+        if (sagaIds.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return pool.update("UPDATE " + saga + " SET lease_until = now() + $2 * interval '1 millisecond' WHERE owner_id = $1 "
+                + "AND state IN ('RUNNING', 'COMPENSATING') AND saga_id = ANY($3)", owner, lease.toMillis(), sagaIds.toArray(UUID[]::new));
+    }
+
+    /** Unresolved (or, with {@code all}, every) manual-intervention entries, oldest first. */
+    public Flux<InterventionRow> interventions(boolean all) {
+        return pool.query("SELECT i.saga_id, s.name, s.correlation_id, i.reason, i.errors::text AS errors, i.queued_at, i.retries, "
+                        + "i.resolved_at, i.resolution FROM " + intervention + " i JOIN " + saga + " s USING (saga_id)"
+                        + (all ? "" : " WHERE i.resolved_at IS NULL") + " ORDER BY i.queued_at, i.saga_id",
+                row -> new InterventionRow(row.get("saga_id", UUID.class), row.get("name", String.class), row.get("correlation_id", String.class),
+                        row.get("reason", String.class), Json.parse(row.get("errors", String.class)),
+                        row.get("queued_at", java.time.OffsetDateTime.class), row.get("retries", Integer.class),
+                        row.get("resolved_at", java.time.OffsetDateTime.class), row.get("resolution", String.class)));
+    }
+
+    /** Marks an unresolved entry resolved with a note; emits whether one was. */
+    public Mono<Boolean> resolve(UUID sagaId, String note) {
+        return pool.update("UPDATE " + intervention + " SET resolved_at = now(), resolution = $2 WHERE saga_id = $1 "
+                + "AND resolved_at IS NULL", sagaId, note).map(rows -> rows > 0);
+    }
+
+    /**
+     * A manual-intervention row as read (internal).
+     *
+     * @param sagaId        the saga
+     * @param name          its definition's name
+     * @param correlationId its correlation id
+     * @param reason        why it compensated
+     * @param errors        the failed compensations
+     * @param queuedAt      when it was queued
+     * @param retries       how many retries were made
+     * @param resolvedAt    when it was resolved, or null
+     * @param resolution    how, or null
+     */
+    public record InterventionRow(UUID sagaId, String name, String correlationId, String reason, JsonNode errors,
+                       java.time.OffsetDateTime queuedAt, int retries, java.time.OffsetDateTime resolvedAt, String resolution) {
+    }
+
+    private static StepRecord stepRow(Row row) {
+        return new StepRecord(row.get("step_id", String.class), row.get("position", Integer.class),
+                StepState.valueOf(row.get("state", String.class)), Json.parse(row.get("pre_image", String.class)),
+                Json.parse(row.get("result", String.class)), row.get("error", String.class));
+    }
+
+    private static SagaRecord sagaRow(Row row) {
+        return new SagaRecord(row.get("saga_id", UUID.class), row.get("name", String.class), row.get("version", Integer.class),
+                row.get("correlation_id", String.class), Json.parse(row.get("input", String.class)), row.get("state", String.class),
+                row.get("reason", String.class), row.get("recoveries", Integer.class));
+    }
+}

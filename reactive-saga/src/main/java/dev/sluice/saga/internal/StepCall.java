@@ -1,0 +1,106 @@
+package dev.sluice.saga.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.pool.Tx;
+import dev.sluice.saga.SagaContext;
+import reactor.core.publisher.Mono;
+
+import java.util.UUID;
+
+/**
+ * One step of one saga run as its effect sees it (internal): the context, what the log already holds for the step,
+ * and the log writes the effect must make before and after its effect.
+ */
+public final class StepCall {
+
+    private final SagaContext context;
+    private final String stepId;
+    private final int position;
+    private final String owner;
+    private final LogWriter log;
+    private volatile StepRecord logged;
+
+    /**
+     * @param context  the saga
+     * @param stepId   the step
+     * @param position its place in the definition
+     * @param owner    this instance's owner id (fences every write)
+     * @param log      the log
+     * @param logged   the step's row in the log when it has one (resumed or retried), else null
+     */
+    public StepCall(SagaContext context, String stepId, int position, String owner, LogWriter log, StepRecord logged) {
+        this.context = context;
+        this.stepId = stepId;
+        this.position = position;
+        this.owner = owner;
+        this.log = log;
+        this.logged = logged;
+    }
+
+    /** The saga's context. */
+    public SagaContext context() {
+        return context;
+    }
+
+    /** The step's id. */
+    public String stepId() {
+        return stepId;
+    }
+
+    /** The saga's id. */
+    public UUID sagaId() {
+        return context.sagaId();
+    }
+
+    /** The log. */
+    public LogWriter log() {
+        return log;
+    }
+
+    /** The step's row as this run last knew it, null when it was never logged. */
+    public StepRecord logged() {
+        return logged;
+    }
+
+    /** Logs the step as started with {@code preImage}, before the effect. */
+    public Mono<Void> started(JsonNode preImage) {
+        return log.stepStarted(sagaId(), owner, stepId, position, preImage)
+                .then(Mono.fromRunnable(() -> logged = new StepRecord(stepId, position, StepState.STARTED, preImage, null, null)));
+    }
+
+    /** Logs the step's result after the effect. */
+    public Mono<Void> completed(JsonNode result) {
+        return log.stepCompleted(sagaId(), owner, stepId, result).then(Mono.fromRunnable(() -> markCompleted(result)));
+    }
+
+    /** Logs the step's result in the effect's own transaction. */
+    public Mono<Void> completedIn(Tx tx, JsonNode result) {
+        return log.stepCompletedIn(tx, sagaId(), owner, stepId, result);
+    }
+
+    /** Notes a completion recorded in the effect's transaction, after it committed. */
+    public void markCompleted(JsonNode result) {
+        StepRecord previous = logged;
+        logged = new StepRecord(stepId, position, StepState.COMPLETED, previous == null ? null : previous.preImage(), result, null);
+    }
+
+    /** Logs the step as being compensated, before the compensation's effect. */
+    public Mono<Void> compensating(JsonNode result) {
+        return log.stepCompensating(sagaId(), owner, stepId, result);
+    }
+
+    /** Logs the step as compensated, after the compensation's effect. */
+    public Mono<Void> compensated() {
+        return log.stepCompensated(sagaId(), owner, stepId);
+    }
+
+    /** Logs the step as compensated in the compensation's own transaction. */
+    public Mono<Void> compensatedIn(Tx tx) {
+        return log.stepCompensatedIn(tx, sagaId(), owner, stepId);
+    }
+
+    /** Reads the step's row again from the log. */
+    public Mono<StepRecord> reload() {
+        return log.step(sagaId(), stepId).doOnNext(row -> logged = row);
+    }
+}

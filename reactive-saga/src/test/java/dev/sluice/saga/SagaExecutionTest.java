@@ -1,0 +1,340 @@
+package dev.sluice.saga;
+
+import dev.sluice.pool.RetryPolicy;
+import dev.sluice.testkit.NatsServer;
+import dev.sluice.testkit.PostgresServer;
+import dev.sluice.testkit.SluiceExtension;
+import dev.sluice.testkit.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.sluice.saga.SagaFixture.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(SluiceExtension.class)
+class SagaExecutionTest {
+
+    private static SagaFixture fx;
+    private static SagaExecutor executor;
+
+    @BeforeAll
+    static void start(TestDatabase db, NatsServer nats) {
+        fx = new SagaFixture(db, nats, SagaLogConfig.DEFAULT);
+        PostgresServer.execute(db, "CREATE TABLE orders (id bigserial PRIMARY KEY, saga_id uuid NOT NULL, item text NOT NULL)");
+        executor = SagaExecutor.builder(fx.log).ownerId("exec-test").build();
+    }
+
+    @AfterAll
+    static void stop() {
+        executor.close();
+        fx.close();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static SagaStep traced(List<String> trace, String id, boolean fails) {
+        return SagaStep.of(id, ctx -> Mono.fromRunnable(() -> trace.add("do:" + id))
+                        .then(fails ? Mono.error(new IllegalStateException(id + " broke")) : Mono.just(id)))
+                .compensateWith((ctx, result) -> Mono.fromRunnable(() -> trace.add("undo:" + id)));
+    }
+
+    private static String text(String key) {
+        var entry = fx.kv.get(key).block(WAIT);
+        return entry == null ? null : entry.valueAsString();
+    }
+
+    @Test
+    void aCompletedSagaHasEveryEffectAndTheLogRecordsEachStep() {
+        String key = "stock." + UUID.randomUUID();
+        SagaDefinition order = SagaDefinition.builder("order-complete")
+                .step(SagaStep.kvCreate("reserve", fx.kv, ctx -> key, ctx -> utf8(ctx.input().get("item").asText())))
+                .step(SagaStep.sql("insert-order", fx.pool)
+                        .query("INSERT INTO orders (saga_id, item) VALUES ($1::uuid, $2) RETURNING id",
+                                ctx -> new Object[]{ctx.sagaId().toString(), ctx.input().get("item").asText()})
+                        .compensation("DELETE FROM orders WHERE id = $1")
+                        .build())
+                .step(SagaStep.of("confirm", ctx -> Mono.just(Map.of("order", ctx.result("insert-order").orElseThrow().get("id").asLong())))
+                        .noCompensation())
+                .build();
+
+        SagaResult result = executor.run(order, Map.of("item", "lamp"), "req-1").block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.COMPLETED);
+        assertThat(result.correlationId()).isEqualTo("req-1");
+        assertThat(result.reason()).isEmpty();
+        long orderId = result.results().get("insert-order").get("id").asLong();
+        assertThat(result.results().get("confirm").get("order").asLong()).isEqualTo(orderId);
+        assertThat(text(key)).isEqualTo("lamp");
+        assertThat(fx.query("SELECT item FROM orders WHERE id = " + orderId)).isEqualTo("lamp");
+        assertThat(fx.query("SELECT state FROM sluice.saga WHERE saga_id = '" + result.sagaId() + "'")).isEqualTo("COMPLETED");
+        assertThat(fx.query("SELECT string_agg(step_id || '=' || state, ',' ORDER BY position) FROM sluice.saga_step "
+                + "WHERE saga_id = '" + result.sagaId() + "' AND started_at IS NOT NULL AND completed_at IS NOT NULL"))
+                .isEqualTo("reserve=COMPLETED,insert-order=COMPLETED,confirm=COMPLETED");
+        assertThat(fx.query("SELECT pre_image->>'existed' FROM sluice.saga_step WHERE saga_id = '" + result.sagaId()
+                + "' AND step_id = 'reserve'")).isEqualTo("false");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void aFailingStepCompensatesTheCompletedStepsInReverseOrder(int failing) {
+        List<String> trace = new CopyOnWriteArrayList<>();
+        SagaDefinition.Builder builder = SagaDefinition.builder("reverse-" + failing);
+        for (int i = 0; i < 4; i++) {
+            builder.step(traced(trace, "s" + i, i == failing));
+        }
+
+        SagaResult result = executor.run(builder.build(), Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.ROLLED_BACK);
+        assertThat(result.reason()).get().asString().contains("step 's" + failing + "' failed").contains("s" + failing + " broke");
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i <= failing; i++) {
+            expected.add("do:s" + i);
+        }
+        for (int i = failing - 1; i >= 0; i--) {
+            expected.add("undo:s" + i);
+        }
+        assertThat(trace).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aParallelGroupFailsAsAWholeAndItsCompletedMembersAreCompensated() {
+        List<String> trace = new CopyOnWriteArrayList<>();
+        SagaStep slowFailure = SagaStep.of("c", ctx -> Mono.delay(Duration.ofMillis(100)).then(Mono.error(new IllegalStateException("c broke"))))
+                .compensateWith((ctx, r) -> Mono.fromRunnable(() -> trace.add("undo:c")));
+        SagaDefinition definition = SagaDefinition.builder("parallel")
+                .step(traced(trace, "a", false))
+                .parallel(traced(trace, "b", false), slowFailure, traced(trace, "d", false))
+                .step(traced(trace, "e", false))
+                .build();
+
+        SagaResult result = executor.run(definition, Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.ROLLED_BACK);
+        assertThat(trace).doesNotContain("do:e", "undo:c");
+        assertThat(trace).containsSubsequence("undo:d", "undo:b", "undo:a");
+        assertThat(trace.subList(0, 3)).containsExactlyInAnyOrder("do:a", "do:b", "do:d");
+    }
+
+    @Test
+    void aStepThatTimesOutIsRetriedUnderItsPolicy() {
+        AtomicInteger attempts = new AtomicInteger();
+        SagaStep flaky = SagaStep.of("flaky", ctx -> attempts.incrementAndGet() == 1 ? Mono.never() : Mono.just("ok"))
+                .noCompensation()
+                .timeout(Duration.ofMillis(300))
+                .retry(new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50), 0));
+
+        SagaResult result = executor.run(SagaDefinition.builder("retry").step(flaky).build(), Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.COMPLETED);
+        assertThat(attempts).hasValue(2);
+        assertThat(fx.query("SELECT attempts FROM sluice.saga_step WHERE saga_id = '" + result.sagaId() + "'")).isEqualTo("2");
+    }
+
+    @Test
+    void aStepThatKeepsTimingOutRollsBackWithTheTimeoutAsReason() {
+        AtomicInteger attempts = new AtomicInteger();
+        List<String> trace = new CopyOnWriteArrayList<>();
+        SagaStep hangs = SagaStep.of("hangs", ctx -> Mono.fromRunnable(attempts::incrementAndGet).then(Mono.never()))
+                .noCompensation()
+                .timeout(Duration.ofMillis(200))
+                .retry(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(10), 0));
+        SagaDefinition definition = SagaDefinition.builder("timeout").step(traced(trace, "first", false)).step(hangs).build();
+
+        SagaResult result = executor.run(definition, Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.ROLLED_BACK);
+        assertThat(result.reason()).get().asString().contains("step 'hangs' failed").contains("TimeoutException");
+        assertThat(attempts).hasValue(2);
+        assertThat(trace).containsExactly("do:first", "undo:first");
+    }
+
+    @Test
+    void theConsistencyCheckCanVetoTheCommitAndTheSagaIsCompensated() {
+        String key = "veto." + UUID.randomUUID();
+        SagaDefinition definition = SagaDefinition.builder("vetoed")
+                .step(SagaStep.kvPut("write", fx.kv, ctx -> key, ctx -> utf8("v")))
+                .consistencyCheck(ctx -> Mono.just("stock does not match the order"))
+                .build();
+
+        SagaResult result = executor.run(definition, Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.ROLLED_BACK);
+        assertThat(result.reason()).get().asString().contains("stock does not match the order");
+        assertThat(text(key)).isNull();
+    }
+
+    @Test
+    void kvUpdateAndDeleteAreUndoneByTheirCompensations() {
+        String counter = "counter." + UUID.randomUUID();
+        String doomed = "doomed." + UUID.randomUUID();
+        fx.kv.put(counter, "10").block(WAIT);
+        fx.kv.put(doomed, "keep me").block(WAIT);
+        SagaDefinition definition = SagaDefinition.builder("kv-undo")
+                .step(SagaStep.kvUpdate("decrement", fx.kv, ctx -> counter,
+                        (ctx, entry) -> utf8(String.valueOf(Integer.parseInt(entry.valueAsString()) - 1))))
+                .step(SagaStep.kvDelete("remove", fx.kv, ctx -> doomed))
+                .step(SagaStep.of("fail", ctx -> Mono.error(new IllegalStateException("no"))).noCompensation())
+                .build();
+
+        SagaResult result = executor.run(definition, Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.ROLLED_BACK);
+        assertThat(text(counter)).isEqualTo("10");
+        assertThat(text(doomed)).isEqualTo("keep me");
+    }
+
+    @Test
+    void aKvCompensationThatMeetsANewerWriteFailsAndKeepsTheNewerValue() {
+        String key = "contended." + UUID.randomUUID();
+        SagaDefinition definition = SagaDefinition.builder("contended")
+                .step(SagaStep.kvPut("write", fx.kv, ctx -> key, ctx -> utf8("saga")))
+                .step(SagaStep.of("other-writer-then-fail", ctx -> fx.kv.put(key, "newer")
+                        .then(Mono.error(new IllegalStateException("payment declined")))).noCompensation())
+                .build();
+
+        SagaResult result = executor.run(definition, Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.COMPENSATION_FAILED);
+        assertThat(result.errors()).singleElement().asString().startsWith("write: ").contains("written after revision")
+                .contains("newer value is kept");
+        assertThat(text(key)).isEqualTo("newer");
+        assertThat(executor.queue().list().map(InterventionEntry::sagaId).collectList().block(WAIT)).contains(result.sagaId());
+    }
+
+    @Test
+    void aFailedCompensationIsQueuedAndARetryAfterTheFixRollsBack() {
+        AtomicBoolean broken = new AtomicBoolean(true);
+        AtomicInteger undone = new AtomicInteger();
+        SagaDefinition definition = SagaDefinition.builder("queued")
+                .step(SagaStep.of("charge", ctx -> Mono.just("charged"))
+                        .compensateWith((ctx, r) -> broken.get()
+                                ? Mono.error(new IllegalStateException("refund service down"))
+                                : Mono.fromRunnable(undone::incrementAndGet))
+                        .compensationRetry(new RetryPolicy(2, Duration.ofMillis(5), Duration.ofMillis(5), 0)))
+                .step(SagaStep.of("ship", ctx -> Mono.error(new IllegalStateException("no courier"))).noCompensation())
+                .build();
+
+        SagaResult failed = executor.run(definition, Map.of(), "queue-1").block(WAIT);
+
+        assertThat(failed.outcome()).isEqualTo(SagaOutcome.COMPENSATION_FAILED);
+        assertThat(failed.reason()).get().asString().contains("no courier");
+        assertThat(failed.errors()).singleElement().asString().contains("charge: ").contains("refund service down");
+        InterventionEntry entry = executor.queue().list().filter(e -> e.sagaId().equals(failed.sagaId())).blockFirst(WAIT);
+        assertThat(entry.correlationId()).isEqualTo("queue-1");
+        assertThat(entry.errors()).singleElement().asString().contains("refund service down");
+
+        StepVerifier.create(executor.queue().retry(failed.sagaId()))
+                .assertNext(again -> assertThat(again.outcome()).isEqualTo(SagaOutcome.COMPENSATION_FAILED))
+                .verifyComplete();
+        broken.set(false);
+        StepVerifier.create(executor.queue().retry(failed.sagaId()))
+                .assertNext(retried -> assertThat(retried.outcome()).isEqualTo(SagaOutcome.ROLLED_BACK))
+                .verifyComplete();
+
+        assertThat(undone).hasValue(1);
+        assertThat(executor.queue().list().map(InterventionEntry::sagaId).collectList().block(WAIT)).doesNotContain(failed.sagaId());
+        InterventionEntry resolved = executor.queue().history().filter(e -> e.sagaId().equals(failed.sagaId())).blockFirst(WAIT);
+        assertThat(resolved.retries()).isEqualTo(2);
+        assertThat(resolved.resolution()).contains("retried: rolled back");
+        StepVerifier.create(executor.queue().retry(failed.sagaId())).expectError(IllegalStateException.class).verify(WAIT);
+    }
+
+    @Test
+    void aQueuedSagaCanBeMarkedResolvedByHand() {
+        SagaDefinition definition = SagaDefinition.builder("resolved")
+                .step(SagaStep.of("a", ctx -> Mono.just(1)).compensateWith((ctx, r) -> Mono.error(new IllegalStateException("stuck"))))
+                .step(SagaStep.of("b", ctx -> Mono.error(new IllegalStateException("fail"))).noCompensation())
+                .build();
+        SagaResult failed = executor.run(definition, Map.of()).block(WAIT);
+
+        StepVerifier.create(executor.queue().resolve(failed.sagaId(), "refunded by hand, ticket 42")).expectNext(true).verifyComplete();
+        StepVerifier.create(executor.queue().resolve(failed.sagaId(), "again")).expectNext(false).verifyComplete();
+
+        assertThat(executor.queue().list().map(InterventionEntry::sagaId).collectList().block(WAIT)).doesNotContain(failed.sagaId());
+        assertThat(executor.queue().history().filter(e -> e.sagaId().equals(failed.sagaId())).blockFirst(WAIT).resolution())
+                .contains("refunded by hand, ticket 42");
+    }
+
+    @Test
+    void sqlCompensationRunsTheGivenSqlWithTheRecordedResult() {
+        SagaDefinition definition = SagaDefinition.builder("sql-undo")
+                .step(SagaStep.sql("insert", fx.pool)
+                        .query("INSERT INTO orders (saga_id, item) VALUES ($1::uuid, 'undo-me') RETURNING id",
+                                ctx -> new Object[]{ctx.sagaId().toString()})
+                        .compensation("DELETE FROM orders WHERE id = $1")
+                        .build())
+                .step(SagaStep.of("fail", ctx -> Mono.error(new IllegalStateException("no"))).noCompensation())
+                .build();
+
+        SagaResult result = executor.run(definition, Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.ROLLED_BACK);
+        assertThat(fx.query("SELECT count(*) FROM orders WHERE saga_id = '" + result.sagaId() + "'")).isEqualTo("0");
+        assertThat(fx.query("SELECT state FROM sluice.saga_step WHERE saga_id = '" + result.sagaId() + "' AND step_id = 'insert'"))
+                .isEqualTo("COMPENSATED");
+    }
+
+    @Test
+    void cancellingTheCallerDoesNotAbandonAStartedSaga() {
+        String key = "cancelled." + UUID.randomUUID();
+        SagaDefinition definition = SagaDefinition.builder("cancelled")
+                .step(SagaStep.of("slow", ctx -> Mono.delay(Duration.ofMillis(300)).thenReturn(1)).noCompensation())
+                .step(SagaStep.kvPut("write", fx.kv, ctx -> key, ctx -> utf8("done")))
+                .build();
+        List<SagaEvent> events = new CopyOnWriteArrayList<>();
+        Disposable watching = executor.events().filter(e -> e.sagaName().equals("cancelled")).subscribe(events::add);
+
+        Disposable caller = executor.run(definition, Map.of()).subscribe();
+        SagaFixture.await("the saga started", WAIT, () -> !events.isEmpty());
+        caller.dispose();
+
+        SagaFixture.await("the saga completed", WAIT, () -> events.stream().anyMatch(e -> e.type() == SagaEvent.Type.COMPLETED));
+        watching.dispose();
+        assertThat(text(key)).isEqualTo("done");
+    }
+
+    @Test
+    void eventsFollowTheSagaThroughCompensation() {
+        List<String> trace = new CopyOnWriteArrayList<>();
+        SagaDefinition definition = SagaDefinition.builder("evented").step(traced(trace, "a", false)).step(traced(trace, "b", true)).build();
+
+        StepVerifier.create(executor.events().filter(e -> e.correlationId().equals("evt-1")).map(SagaEvent::type).take(6))
+                .then(() -> executor.run(definition, Map.of(), "evt-1").subscribe())
+                .expectNext(SagaEvent.Type.STARTED, SagaEvent.Type.STEP_COMPLETED, SagaEvent.Type.STEP_FAILED,
+                        SagaEvent.Type.COMPENSATING, SagaEvent.Type.STEP_COMPENSATED, SagaEvent.Type.ROLLED_BACK)
+                .verifyComplete();
+    }
+
+    @Test
+    void theLogLivesInTheConfiguredSchemaWithTheTablePrefix() {
+        SagaLog custom = SagaLog.create(fx.pool, new SagaLogConfig("custom_log", "app_"));
+        custom.migrate().block(WAIT);
+        custom.migrate().block(WAIT);
+        try (SagaExecutor other = SagaExecutor.builder(custom).ownerId("custom").build()) {
+            SagaResult result = other.run(SagaDefinition.builder("custom").step(SagaStep.of("a", ctx -> Mono.just(1)).noCompensation())
+                    .build(), Map.of("k", 1)).block(WAIT);
+            assertThat(fx.query("SELECT input->>'k' FROM custom_log.app_saga WHERE saga_id = '" + result.sagaId() + "'")).isEqualTo("1");
+            assertThat(fx.query("SELECT max(version) FROM custom_log.app_saga_schema_version")).isEqualTo("1");
+        }
+    }
+}
