@@ -23,11 +23,24 @@ import reactor.core.publisher.Mono;
  *       when the bucket was deleted behind the stores' back; {@link KvServerException} for other refusals;
  *       {@link IllegalArgumentException} for an invalid key ({@code [-/_=.a-zA-Z0-9]+}, no leading or trailing dot)
  *       or revision, before anything is sent.</li>
+ *   <li><b>Message ids.</b> The write methods that take a {@code messageId} send it as JetStream's
+ *       {@code Nats-Msg-Id} header. A write whose id the bucket's stream has already stored within its duplicate
+ *       window (two minutes for a bucket without TTL, else the shorter of two minutes and the TTL) is not applied
+ *       again: the server acknowledges it as a duplicate, and the Mono emits the revision of the <em>original</em>
+ *       write. JetStream checks the id before the expected revision, so repeating a compare-and-set that was applied
+ *       emits its revision instead of failing with {@link WrongRevisionException}, even when the key has moved on
+ *       since. A write that was refused (wrong revision, key exists) stores nothing, so its id stays free. After the
+ *       window, an id is forgotten and a repeated write is applied (or refused) like a new one. Derive ids from what
+ *       identifies the intent (such as a saga, a step and an attempt), never from time or randomness, so that a
+ *       retry after a lost acknowledgement carries the same id.</li>
  *   <li><b>Cancellation.</b> Cancelling a read drops its answer. Cancelling a write after subscription does not
  *       recall it: the write may still be applied, and the revision is not reported.</li>
  * </ul>
  */
 public interface KvStore {
+
+    /** The longest message id the write methods accept. */
+    int MAX_MESSAGE_ID_LENGTH = 256;
 
     /** The logical name, as given to {@link KvStores#store(String)}. */
     String name();
@@ -66,6 +79,16 @@ public interface KvStore {
     Mono<Long> put(String key, String value);
 
     /**
+     * Writes a value, whatever the key holds, at most once per {@code messageId} within the duplicate window (see
+     * the class contract).
+     *
+     * @param messageId the write's id: 1 to {@value #MAX_MESSAGE_ID_LENGTH} printable ASCII characters, no spaces
+     * @return a cold Mono emitting the new revision, or the original write's revision when the id is a duplicate;
+     *         {@link IllegalArgumentException} for an invalid id, before anything is sent
+     */
+    Mono<Long> put(String key, byte[] value, String messageId);
+
+    /**
      * Writes a value only if the key is absent (never written, deleted or purged); compare-and-set against
      * revision 0, then, when the key's last entry is a delete marker, against that marker's revision.
      *
@@ -80,6 +103,17 @@ public interface KvStore {
      * @return a cold Mono emitting the new revision, or failing with {@link KeyExistsException}
      */
     Mono<Long> create(String key, String value);
+
+    /**
+     * {@link #create(String, byte[])} at most once per {@code messageId} within the duplicate window (see the class
+     * contract): repeating a create that was applied emits its revision instead of failing with
+     * {@link KeyExistsException}.
+     *
+     * @param messageId the write's id, as {@link #put(String, byte[], String)}
+     * @return a cold Mono emitting the new revision, or the original write's revision when the id is a duplicate;
+     *         failing with {@link KeyExistsException} when the key holds a value written by another id
+     */
+    Mono<Long> create(String key, byte[] value, String messageId);
 
     /**
      * Compare-and-set: writes a value only if the key's last revision is {@code expectedRevision}. Of concurrent
@@ -98,6 +132,17 @@ public interface KvStore {
     Mono<Long> update(String key, String value, long expectedRevision);
 
     /**
+     * {@link #update(String, byte[], long)} at most once per {@code messageId} within the duplicate window (see the
+     * class contract): repeating an update that was applied emits its revision, even when the key's last revision is
+     * no longer {@code expectedRevision}.
+     *
+     * @param messageId the write's id, as {@link #put(String, byte[], String)}
+     * @return a cold Mono emitting the new revision, or the original write's revision when the id is a duplicate;
+     *         failing with {@link WrongRevisionException} when the id is new and the key's last revision is another
+     */
+    Mono<Long> update(String key, byte[] value, long expectedRevision, String messageId);
+
+    /**
      * Deletes a key by writing a delete marker; its history is kept (up to the bucket's history depth).
      *
      * @return a cold Mono emitting the marker's revision
@@ -110,6 +155,16 @@ public interface KvStore {
      * @return a cold Mono emitting the marker's revision, or failing with {@link WrongRevisionException}
      */
     Mono<Long> delete(String key, long expectedRevision);
+
+    /**
+     * {@link #delete(String, long)} at most once per {@code messageId} within the duplicate window (see the class
+     * contract).
+     *
+     * @param messageId the write's id, as {@link #put(String, byte[], String)}
+     * @return a cold Mono emitting the marker's revision, or the original marker's revision when the id is a
+     *         duplicate; failing with {@link WrongRevisionException} when the id is new and the revision is another
+     */
+    Mono<Long> delete(String key, long expectedRevision, String messageId);
 
     /**
      * Purges a key: writes a purge marker that rolls up (removes) every earlier revision of the key.

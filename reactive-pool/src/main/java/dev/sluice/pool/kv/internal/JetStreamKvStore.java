@@ -122,11 +122,25 @@ public final class JetStreamKvStore implements KvStore {
     }
 
     @Override
+    public Mono<Long> put(String key, byte[] value, String messageId) {
+        return run(KvOperation.PUT, key, () -> publish(KvOperation.PUT, validKey(key), value, null, -1, validMessageId(messageId)));
+    }
+
+    @Override
     public Mono<Long> create(String key, byte[] value) {
-        return run(KvOperation.CREATE, key, () -> publish(KvOperation.CREATE, validKey(key), value, null, 0)
+        return createWith(key, value, null);
+    }
+
+    @Override
+    public Mono<Long> create(String key, byte[] value, String messageId) {
+        return Mono.defer(() -> createWith(key, value, validMessageId(messageId)));
+    }
+
+    private Mono<Long> createWith(String key, byte[] value, String messageId) {
+        return run(KvOperation.CREATE, key, () -> publish(KvOperation.CREATE, validKey(key), value, null, 0, messageId)
                 .onErrorResume(KeyExistsException.class, exists -> last(KvOperation.CREATE, key)
                         .filter(KvEntry::isDeleted)
-                        .flatMap(marker -> publish(KvOperation.CREATE, key, value, null, marker.revision()))
+                        .flatMap(marker -> publish(KvOperation.CREATE, key, value, null, marker.revision(), messageId))
                         .switchIfEmpty(Mono.error(exists))));
     }
 
@@ -138,6 +152,12 @@ public final class JetStreamKvStore implements KvStore {
     @Override
     public Mono<Long> update(String key, byte[] value, long expectedRevision) {
         return run(KvOperation.UPDATE, key, () -> publish(KvOperation.UPDATE, validKey(key), value, null, validRevision(expectedRevision)));
+    }
+
+    @Override
+    public Mono<Long> update(String key, byte[] value, long expectedRevision, String messageId) {
+        return run(KvOperation.UPDATE, key, () -> publish(KvOperation.UPDATE, validKey(key), value, null, validRevision(expectedRevision),
+                validMessageId(messageId)));
     }
 
     @Override
@@ -153,6 +173,12 @@ public final class JetStreamKvStore implements KvStore {
     @Override
     public Mono<Long> delete(String key, long expectedRevision) {
         return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, deleteHeaders(), validRevision(expectedRevision)));
+    }
+
+    @Override
+    public Mono<Long> delete(String key, long expectedRevision, String messageId) {
+        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, deleteHeaders(), validRevision(expectedRevision),
+                validMessageId(messageId)));
     }
 
     @Override
@@ -350,10 +376,28 @@ public final class JetStreamKvStore implements KvStore {
     }
 
     private Mono<Long> publish(KvOperation operation, String key, byte[] value, Headers headers, long expectedRevision) {
+        return publish(operation, key, value, headers, expectedRevision, null);
+    }
+
+    /**
+     * Publishes one write. With a message id, JetStream acknowledges a second publish of the same id within the
+     * stream's duplicate window as a duplicate carrying the first publish's sequence, without storing anything; the
+     * duplicate check comes before the expected-sequence check, so a repeated compare-and-set is acknowledged too.
+     */
+    private Mono<Long> publish(KvOperation operation, String key, byte[] value, Headers headers, long expectedRevision, String messageId) {
         return Mono.defer(() -> {
             PooledConnection connection = pool.next();
-            PublishOptions options = expectedRevision < 0 ? null
-                    : PublishOptions.builder().expectedLastSubjectSequence(expectedRevision).build();
+            PublishOptions options = null;
+            if (expectedRevision >= 0 || messageId != null) {
+                PublishOptions.Builder builder = PublishOptions.builder();
+                if (expectedRevision >= 0) {
+                    builder.expectedLastSubjectSequence(expectedRevision);
+                }
+                if (messageId != null) {
+                    builder.messageId(messageId);
+                }
+                options = builder.build();
+            }
             CompletableFuture<PublishAck> ack = connection.jetStream().publishAsync(keyPrefix + key, headers, value, options);
             connection.sent();
             return Mono.fromFuture(ack).doFinally(signal -> connection.done());
@@ -431,6 +475,15 @@ public final class JetStreamKvStore implements KvStore {
     private static String validKey(String key) {
         Validator.validateNonWildcardKvKeyRequired(key);
         return key;
+    }
+
+    private static String validMessageId(String messageId) {
+        if (messageId == null || messageId.isEmpty() || messageId.length() > KvStore.MAX_MESSAGE_ID_LENGTH
+                || messageId.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw new IllegalArgumentException("message id '" + messageId + "' is not allowed: use 1 to "
+                    + KvStore.MAX_MESSAGE_ID_LENGTH + " printable ASCII characters without spaces");
+        }
+        return messageId;
     }
 
     private static long validRevision(long revision) {
