@@ -1,5 +1,9 @@
 package dev.sluice.saga;
 
+import dev.sluice.pool.kv.KvStorage;
+import dev.sluice.pool.kv.KvStore;
+import dev.sluice.pool.kv.KvStores;
+import dev.sluice.pool.kv.NatsConfig;
 import dev.sluice.testkit.NatsServer;
 import dev.sluice.testkit.PostgresServer;
 import dev.sluice.testkit.SluiceExtension;
@@ -86,6 +90,53 @@ class SagaRecoveryTest {
         } finally {
             first.close();
             second.close();
+        }
+    }
+
+    @Test
+    void aKvWriteWhoseCompletionWasNotLoggedIsRecognisedByItsMessageIdEvenWhenHistoryNoLongerHoldsIt(NatsServer nats) {
+        KvStores shallow = KvStores.create(NatsConfig.builder().servers(nats.url()).bucketPrefix(nats.uniqueName("shallow") + "-")
+                .bucket("h1", b -> b.history(1).storage(KvStorage.MEMORY)).build());
+        shallow.start().block(WAIT);
+        KvStore h1 = shallow.store("h1");
+        AtomicBoolean hang = new AtomicBoolean(true);
+        String key = "msgid." + UUID.randomUUID();
+        SagaDefinition definition = SagaDefinition.builder("msgid-recovery")
+                .step(SagaStep.kvPut("put", h1, ctx -> key, ctx -> "ours".getBytes(StandardCharsets.UTF_8)))
+                .step(SagaStep.of("wait", ctx -> hang.get() ? Mono.never() : Mono.just("went on")).noCompensation()
+                        .timeout(Duration.ofSeconds(4)))
+                .build();
+        SagaExecutor first = fx.executor("msgid-first");
+        SagaExecutor second = fx.executor("msgid-second");
+        second.register(definition);
+        try {
+            first.run(definition, Map.of()).subscribe(r -> { }, e -> { });
+            SagaFixture.await("the first instance is inside step 'wait'", WAIT, () -> "1".equals(fx.query(
+                    "SELECT count(*) FROM sluice.saga s JOIN sluice.saga_step t USING (saga_id) WHERE s.name = 'msgid-recovery' "
+                            + "AND t.step_id = 'wait' AND t.state = 'STARTED'")));
+            first.close();
+            String sagaId = fx.query("SELECT saga_id FROM sluice.saga WHERE name = 'msgid-recovery'");
+            String ourRevision = fx.query("SELECT result->>'revision' FROM sluice.saga_step WHERE saga_id = '" + sagaId
+                    + "' AND step_id = 'put'");
+            PostgresServer.execute(fx.db, "UPDATE sluice.saga_step SET state = 'STARTED', result = NULL, completed_at = NULL "
+                    + "WHERE saga_id = '" + sagaId + "' AND step_id = 'put'");
+            h1.put(key, "theirs").block(WAIT);
+            awaitLeasesExpired();
+            hang.set(false);
+
+            List<SagaResult> recovered = second.recovery().recoverExpired().collectList().block(WAIT);
+
+            assertThat(recovered).singleElement().satisfies(r -> {
+                assertThat(r.outcome()).isEqualTo(SagaOutcome.COMPLETED);
+                assertThat(r.results().get("put").get("revision").asText()).isEqualTo(ourRevision);
+                assertThat(r.results().get("put").get("messageId").asText())
+                        .isEqualTo("sluice-saga:" + sagaId + ":put:do:0");
+            });
+            assertThat(h1.get(key).block(WAIT).valueAsString()).isEqualTo("theirs");
+        } finally {
+            first.close();
+            second.close();
+            shallow.close();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sluice.saga.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.pool.kv.KeyExistsException;
 import dev.sluice.pool.kv.KvEntry;
 import dev.sluice.pool.kv.KvStore;
 import dev.sluice.pool.kv.WrongRevisionException;
@@ -17,12 +18,23 @@ import java.util.function.BiFunction;
 /**
  * A JetStream KV write as a saga step (internal).
  *
- * <p>Before the write, the key's current entry (the pre-image: existed, revision, value) and the value to write are
- * logged. The write is a compare-and-set on the pre-image's revision (or a create when the key was absent), so it
- * applies at most once per logged pre-image. Whether a logged write happened is read from the key's history: the
- * first entry after the pre-image is ours when it carries the logged value (or is a delete marker, for a delete).
- * The compensation puts back the previous value, or deletes a created key, with compare-and-set on the revision the
- * step recorded, so a later writer is never overwritten: a conflict fails the compensation.
+ * <p>Before the write, the key's current entry (the pre-image: existed, revision, value), the value to write and the
+ * write's message id are logged. The write is a compare-and-set on the pre-image's revision (or a create when the
+ * key was absent), so it applies at most once per logged pre-image, and it carries the message id
+ * {@code sluice-saga:<saga>:<step>:do:<pre-image revision>}, so JetStream stores it at most once per id within the
+ * bucket's duplicate window.
+ *
+ * <p>A step found logged as started (a retry, or a saga resumed by recovery) repeats the logged write with the
+ * logged message id: when the earlier attempt was applied, JetStream answers with its revision (a duplicate), and
+ * when it was not, the write applies now on the same pre-image; either way the step completes in one round trip.
+ * Only when the repeat is refused (the duplicate window has passed, or someone else wrote the key) is the key's
+ * history read: the first entry after the pre-image is ours when it carries the logged value (or is a delete marker,
+ * for a delete). A step logged as started that is being compensated is judged by the history alone, without
+ * writing.
+ *
+ * <p>The compensation puts back the previous value, or deletes a created key, with compare-and-set on the revision
+ * the step recorded and the message id {@code sluice-saga:<saga>:<step>:undo:<revision>}, so a repeated compensation
+ * is acknowledged rather than refused; a later writer is never overwritten: a conflict fails the compensation.
  */
 public final class KvEffect implements StepEffect {
 
@@ -55,7 +67,8 @@ public final class KvEffect implements StepEffect {
     public Mono<JsonNode> run(StepCall call) {
         return Mono.defer(() -> {
             StepRecord logged = call.logged();
-            Mono<Optional<JsonNode>> earlier = logged != null && logged.preImage() != null ? reconcile(call) : Mono.just(Optional.empty());
+            Mono<Optional<JsonNode>> earlier = logged == null || logged.preImage() == null ? Mono.just(Optional.empty())
+                    : logged.preImage().hasNonNull("messageId") ? replay(call, logged.preImage()) : reconcile(call);
             return earlier.flatMap(found -> found.isPresent()
                     ? call.completed(found.get()).thenReturn(found.get())
                     : attempt(call));
@@ -78,19 +91,38 @@ public final class KvEffect implements StepEffect {
             pre.put("revision", current.map(KvEntry::revision).orElse(0L));
             pre.put("value", current.map(e -> ENCODE.encodeToString(e.value())).orElse(null));
             pre.put("write", write == null ? null : ENCODE.encodeToString(write));
+            String messageId = messageId(call, "do", pre.get("revision").asLong());
+            pre.put("messageId", messageId);
             return call.started(pre)
-                    .then(write(k, current, write))
+                    .then(write(k, pre.get("existed").asBoolean(), pre.get("revision").asLong(), write, messageId))
                     .map(revision -> result(pre, revision))
                     .flatMap(result -> call.completed(result).thenReturn(result));
         });
     }
 
-    private Mono<Long> write(String k, Optional<KvEntry> current, byte[] write) {
+    /** The write's JetStream message id: the same for every attempt on the same logged pre-image. */
+    static String messageId(StepCall call, String phase, long revision) {
+        return "sluice-saga:" + call.sagaId() + ":" + call.stepId() + ":" + phase + ":" + revision;
+    }
+
+    private Mono<Long> write(String k, boolean existed, long revision, byte[] write, String messageId) {
         return switch (kind) {
-            case DELETE -> current.isPresent() ? store.delete(k, current.get().revision()) : Mono.just(0L);
-            case CREATE -> store.create(k, write);
-            case PUT, UPDATE -> current.isPresent() ? store.update(k, write, current.get().revision()) : store.create(k, write);
+            case DELETE -> existed ? store.delete(k, revision, messageId) : Mono.just(0L);
+            case CREATE -> store.create(k, write, messageId);
+            case PUT, UPDATE -> existed ? store.update(k, write, revision, messageId) : store.create(k, write, messageId);
         };
+    }
+
+    /**
+     * Repeats the logged write with its logged message id: emits the step's result when the write is (or already
+     * was) applied, and falls back to the history when it is refused.
+     */
+    private Mono<Optional<JsonNode>> replay(StepCall call, JsonNode pre) {
+        byte[] write = pre.get("write").isNull() ? null : DECODE.decode(pre.get("write").asText());
+        return write(pre.get("key").asText(), pre.get("existed").asBoolean(), pre.get("revision").asLong(), write,
+                pre.get("messageId").asText())
+                .map(revision -> Optional.of(result(pre, revision)))
+                .onErrorResume(e -> e instanceof WrongRevisionException || e instanceof KeyExistsException, refused -> reconcile(call));
     }
 
     private static JsonNode result(JsonNode pre, long revision) {
@@ -100,6 +132,7 @@ public final class KvEffect implements StepEffect {
         result.put("existed", pre.get("existed").asBoolean());
         result.put("previousRevision", pre.get("revision").asLong());
         result.set("previousValue", pre.get("value"));
+        result.set("messageId", pre.get("messageId"));
         return result;
     }
 
@@ -135,8 +168,11 @@ public final class KvEffect implements StepEffect {
         String k = result.get("key").asText();
         boolean existed = result.get("existed").asBoolean();
         byte[] previous = existed ? DECODE.decode(result.get("previousValue").asText()) : null;
-        Mono<Long> restore = existed ? store.update(k, previous, revision) : store.delete(k, revision);
-        return call.compensating(result)
+        String messageId = messageId(call, "undo", revision);
+        Mono<Long> restore = existed ? store.update(k, previous, revision, messageId) : store.delete(k, revision, messageId);
+        ObjectNode logged = result.deepCopy();
+        logged.put("compensationMessageId", messageId);
+        return call.compensating(logged)
                 .then(restore.onErrorResume(WrongRevisionException.class, conflict -> store.history(k).collectList()
                         .flatMap(history -> {
                             KvEntry next = firstAfter(history, revision);
