@@ -35,8 +35,10 @@ public final class SagaDefinition {
     private final List<List<SagaStep>> stages;
     private final List<SagaStep> steps;
     private final ConsistencyCheck consistencyCheck;
+    private final Coordination coordination;
 
     private SagaDefinition(Builder builder) {
+        this.coordination = builder.coordination;
         this.name = builder.name;
         this.version = builder.version;
         this.stages = builder.stages.stream().map(List::copyOf).toList();
@@ -81,6 +83,11 @@ public final class SagaDefinition {
         return Optional.ofNullable(consistencyCheck);
     }
 
+    /** How the saga keeps PostgreSQL and KV consistent ({@link Coordination#SAGA} unless set). */
+    public Coordination coordination() {
+        return coordination;
+    }
+
     /** The step with this id, if any. */
     public Optional<SagaStep> step(String id) {
         return steps.stream().filter(s -> s.id().equals(id)).findFirst();
@@ -88,7 +95,7 @@ public final class SagaDefinition {
 
     @Override
     public String toString() {
-        return "SagaDefinition[" + name + " v" + version + ", " + steps.size() + " steps in " + stages.size() + " stages]";
+        return "SagaDefinition[" + name + " v" + version + ", " + steps.size() + " steps in " + stages.size() + " stages, " + coordination + "]";
     }
 
     /** Collects the stages of a definition; not thread-safe. */
@@ -97,6 +104,7 @@ public final class SagaDefinition {
         private int version = 1;
         private final List<List<SagaStep>> stages = new ArrayList<>();
         private ConsistencyCheck consistencyCheck;
+        private Coordination coordination = Coordination.SAGA;
 
         private Builder(String name) {
             this.name = name;
@@ -136,11 +144,19 @@ public final class SagaDefinition {
             return this;
         }
 
+        /** How the saga keeps PostgreSQL and KV consistent (default {@link Coordination#SAGA}). */
+        public Builder coordination(Coordination coordination) {
+            this.coordination = Objects.requireNonNull(coordination, "coordination");
+            return this;
+        }
+
         /**
          * The definition.
          *
-         * @throws SagaDefinitionException when there are no steps, two steps share an id, or a step neither has a
-         *                                 compensation nor is declared {@code noCompensation()}
+         * @throws SagaDefinitionException when there are no steps, two steps share an id, a step neither has a
+         *                                 compensation nor is declared {@code noCompensation()}, or the steps do not
+         *                                 suit the coordination (two-phase: at least one SQL step, all on one pool;
+         *                                 eventual: only SQL and {@code kvPut} steps, SQL steps on one pool)
          */
         public SagaDefinition build() {
             if (stages.isEmpty()) {
@@ -159,6 +175,7 @@ public final class SagaDefinition {
                     }
                 }
             }
+            CoordinationRules.check(name, coordination, stages.stream().flatMap(List::stream).toList());
             return new SagaDefinition(this);
         }
     }

@@ -2,6 +2,7 @@ package dev.sluice.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.saga.internal.Json;
+import dev.sluice.saga.internal.KvEffect;
 import dev.sluice.saga.internal.LeaseKeeper;
 import dev.sluice.saga.internal.SagaRecord;
 import dev.sluice.saga.internal.StepRecord;
@@ -47,12 +48,14 @@ public final class SagaExecutor implements AutoCloseable {
     private final LeaseKeeper leases;
     private final ManualInterventionQueue queue;
     private final SagaRecovery recovery;
+    private final OutboxRelay outbox;
     private volatile boolean closed;
 
     private SagaExecutor(Builder builder) {
         this.log = builder.log;
         this.ownerId = builder.ownerId;
         this.leaseDuration = builder.leaseDuration;
+        this.outbox = new OutboxRelay(log.writer(), ownerId, builder.recoveryBatch);
         builder.definitions.forEach(this::register);
         this.leases = new LeaseKeeper(log.writer(), ownerId, leaseDuration, running);
         this.queue = new ManualInterventionQueue(this);
@@ -74,6 +77,10 @@ public final class SagaExecutor implements AutoCloseable {
         if (previous != null && previous != definition) {
             throw new SagaDefinitionException("saga '" + definition.name() + "' version " + definition.version()
                     + " is already registered with other steps; give the changed definition a new version");
+        }
+        if (definition.coordination() == Coordination.EVENTUAL) {
+            definition.steps().stream().map(SagaStep::effect).filter(KvEffect.class::isInstance)
+                    .forEach(effect -> outbox.deliverTo(((KvEffect) effect).store()));
         }
         return this;
     }
@@ -179,6 +186,11 @@ public final class SagaExecutor implements AutoCloseable {
         return recovery;
     }
 
+    /** The relay of the outbox rows of {@link Coordination#EVENTUAL} sagas to the buckets of the definitions registered here. */
+    public OutboxRelay outbox() {
+        return outbox;
+    }
+
     /** This instance's owner id, written into the lease of every saga it runs. */
     public String ownerId() {
         return ownerId;
@@ -200,7 +212,7 @@ public final class SagaExecutor implements AutoCloseable {
     }
 
     /**
-     * Stops renewing leases and stops the recovery loop; new runs are refused. Sagas still running here go on until
+     * Stops renewing leases and stops the recovery and outbox loops; new runs are refused. Sagas still running here go on until
      * their next log write after another instance claimed them (which then fails with
      * {@link SagaLeaseLostException}), or to their end.
      */
@@ -208,6 +220,7 @@ public final class SagaExecutor implements AutoCloseable {
     public void close() {
         closed = true;
         recovery.stop();
+        outbox.stop();
         leases.close();
         events.tryEmitComplete();
     }

@@ -17,15 +17,18 @@ import java.util.Objects;
  * The durable saga log in PostgreSQL: each saga's input, state, owner and lease; each step's start, pre-image,
  * result, completion and compensation with timestamps; and the manual-intervention queue.
  *
- * <p>The tables come from a migration shipped in the module ({@code dev/sluice/saga/V1__saga_log.sql}), applied
+ * <p>The tables come from migrations shipped in the module ({@link #MIGRATIONS}), applied
  * only when {@link #migrate()} is called (or by your own migration tool, after substituting {@code {schema}} and
  * {@code {prefix}}). SQL steps record their completion in the transaction of their effect, so the log must live in
  * the database they write to.
  */
 public final class SagaLog {
 
-    /** The migration's resource path. */
+    /** The first migration's resource path: the saga, step and intervention tables. */
     public static final String MIGRATION = "dev/sluice/saga/V1__saga_log.sql";
+
+    /** The migrations' resource paths in the order they apply; the second adds the two-phase and outbox tables. */
+    public static final List<String> MIGRATIONS = List.of(MIGRATION, "dev/sluice/saga/V2__coordination.sql");
 
     private final PgPool pool;
     private final SagaLogConfig config;
@@ -72,12 +75,16 @@ public final class SagaLog {
                 .then();
     }
 
-    /** The migration's statements with the schema and prefix filled in. */
+    /** The migrations' statements, in order, with the schema and prefix filled in. */
     public List<String> statements() {
+        return MIGRATIONS.stream().flatMap(migration -> statements(migration).stream()).toList();
+    }
+
+    private List<String> statements(String migration) {
         String text;
-        try (InputStream in = SagaLog.class.getClassLoader().getResourceAsStream(MIGRATION)) {
+        try (InputStream in = SagaLog.class.getClassLoader().getResourceAsStream(migration)) {
             if (in == null) {
-                throw new IllegalStateException("the saga log migration " + MIGRATION + " is missing from the class path");
+                throw new IllegalStateException("the saga log migration " + migration + " is missing from the class path");
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -85,6 +92,11 @@ public final class SagaLog {
         }
         String sql = text.replace("{schema}", config.schema()).replace("{prefix}", config.tablePrefix());
         return Arrays.stream(sql.split(";\\s*\\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** The prefix of the global ids of this log's prepared transactions (in {@code pg_prepared_xacts}). */
+    public String preparedGidPrefix() {
+        return "sluice-saga:" + config.schema() + "." + config.tablePrefix() + "saga:";
     }
 
     LogWriter writer() {

@@ -53,8 +53,29 @@ public final class SagaRecovery {
     }
 
     /**
+     * Ends the prepared transactions of this log ({@code pg_prepared_xacts}, this database, global ids with the log's
+     * prefix) whose saga no longer runs or is unknown, according to the log: {@code COMMIT PREPARED} when the log
+     * records the decision to commit (or the saga completed), else {@code ROLLBACK PREPARED}. Prepared
+     * transactions of sagas still running (or whose lease expired) are left to their saga, which ends them when it
+     * resumes ({@link #recoverExpired()}).
+     *
+     * <p>Cold: each subscription makes one pass and emits how many transactions it ended; it fails with the
+     * server's error (the transactions ended before stay ended).
+     */
+    public Mono<Integer> resolveOrphanedPrepared() {
+        dev.sluice.saga.internal.LogWriter log = executor.log().writer();
+        return log.orphanedPrepared(executor.log().preparedGidPrefix())
+                .concatMap(orphan -> dev.sluice.saga.internal.PreparedTransaction.end(log.pool(),
+                                orphan.getValue() ? "COMMIT PREPARED" : "ROLLBACK PREPARED", orphan.getKey())
+                        .doOnSuccess(done -> LOG.info("ended orphaned prepared transaction {} with {}", orphan.getKey(),
+                                orphan.getValue() ? "COMMIT PREPARED" : "ROLLBACK PREPARED"))
+                        .thenReturn(1))
+                .reduce(0, Integer::sum);
+    }
+
+    /**
      * Starts a recovery pass every {@code interval} on this instance (a pass still running when the next is due
-     * delays it). Errors of a pass are logged and the loop goes on.
+     * delays it): {@link #recoverExpired()}, then {@link #resolveOrphanedPrepared()}. Errors of a pass are logged and the loop goes on.
      *
      * @return a handle that stops the loop (as {@link #stop()} does)
      * @throws IllegalStateException when the loop already runs
@@ -62,7 +83,7 @@ public final class SagaRecovery {
     public Disposable start(Duration interval) {
         Disposable started = Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()
-                .concatMap(tick -> recoverExpired().then().onErrorResume(error -> {
+                .concatMap(tick -> recoverExpired().then(resolveOrphanedPrepared()).then().onErrorResume(error -> {
                     LOG.warn("saga recovery pass of '{}' failed: {}", executor.ownerId(), error.toString());
                     return Mono.empty();
                 }))

@@ -2,6 +2,8 @@ package dev.sluice.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.saga.internal.LogWriter;
+import dev.sluice.saga.internal.PreparedTransaction;
+import dev.sluice.saga.internal.SqlEffect;
 import dev.sluice.saga.internal.StepCall;
 import dev.sluice.saga.internal.StepRecord;
 import dev.sluice.saga.internal.StepRetry;
@@ -44,16 +46,98 @@ final class SagaRun {
         }
     }
 
-    /** Runs from the saga's logged state ({@code RUNNING} or {@code COMPENSATING}) to a terminal state. */
+    /**
+     * Runs from the saga's logged state ({@code RUNNING} or {@code COMPENSATING}) to a terminal state. A failure
+     * before the decision to commit compensates; a failure after it (a log or server error while committing) fails
+     * the run, leaving the saga to recovery, which commits it.
+     */
     Mono<SagaResult> resume(String state, String reason) {
         if ("COMPENSATING".equals(state)) {
             return compensate(reason == null ? "resumed while compensating" : reason);
         }
-        return Flux.fromIterable(definition.stages())
-                .concatMap(this::stage)
-                .then(check())
-                .then(Mono.defer(() -> finish(SagaOutcome.COMPLETED, null, List.of())))
-                .onErrorResume(SagaRun::compensable, error -> compensate(reason(error)));
+        if (definition.coordination() == Coordination.EVENTUAL) {
+            return new OutboxTransaction(executor, definition, context, positions).run()
+                    .onErrorResume(SagaRun::compensable, error -> compensate(reason(error)));
+        }
+        Mono<Void> work = definition.coordination() == Coordination.TWO_PHASE
+                ? prepareSql().thenMany(Flux.fromIterable(stagesWithoutSql())).concatMap(this::stage).then(check())
+                : Flux.fromIterable(definition.stages()).concatMap(this::stage).then(check());
+        return work.thenReturn(Optional.<String>empty())
+                .onErrorResume(SagaRun::compensable, error -> Mono.just(Optional.of(reason(error))))
+                .flatMap(failure -> failure.isPresent() ? compensate(failure.get())
+                        : commitPrepared().then(Mono.defer(() -> finish(SagaOutcome.COMPLETED, null, List.of()))));
+    }
+
+    private PreparedTransaction prepared() {
+        return new PreparedTransaction(log, executor.log().preparedGidPrefix(), context.sagaId());
+    }
+
+    private static boolean isSql(SagaStep step) {
+        return step.effect() instanceof SqlEffect;
+    }
+
+    private List<List<SagaStep>> stagesWithoutSql() {
+        return definition.stages().stream().map(group -> group.stream().filter(step -> !isSql(step)).toList())
+                .filter(group -> !group.isEmpty()).toList();
+    }
+
+    /**
+     * Two-phase, first part: unless the log says the SQL steps are prepared (then their logged results are taken),
+     * ends any transaction an earlier attempt left prepared but unlogged, records the global id, runs the SQL steps
+     * in one transaction, prepares it and logs it as prepared with the steps' results.
+     */
+    private Mono<Void> prepareSql() {
+        PreparedTransaction tx = prepared();
+        return log.preparedState(tx.gid()).defaultIfEmpty("NONE").flatMap(state -> switch (state) {
+            case "PREPARED", "COMMITTING", "COMMITTED" -> log.steps(context.sagaId())
+                    .filter(row -> definition.step(row.stepId()).map(SagaRun::isSql).orElse(false))
+                    .doOnNext(row -> context.record(row.stepId(), row.result()))
+                    .then();
+            case "NONE", "PREPARING" -> tx.rollback()
+                    .then(log.preparing(context.sagaId(), executor.ownerId(), tx.gid()))
+                    .then(Mono.defer(() -> {
+                        List<SagaStep> sql = definition.steps().stream().filter(SagaRun::isSql).toList();
+                        SqlEffect first = (SqlEffect) sql.get(0).effect();
+                        List<PreparedTransaction.Statement> statements = sql.stream().map(step -> new PreparedTransaction.Statement(
+                                step.id(), positions.get(step.id()), (SqlEffect) step.effect())).toList();
+                        return tx.prepare(first.pool(), first.options(), context, statements, context::record);
+                    }))
+                    .flatMap(rows -> log.prepared(context.sagaId(), executor.ownerId(), tx.gid(), rows)
+                            .then(Mono.fromRunnable(() -> rows.forEach(row ->
+                                    executor.emit(SagaEvent.Type.STEP_COMPLETED, context, row.stepId(), "prepared " + tx.gid())))));
+            default -> Mono.error(new IllegalStateException("saga " + context.sagaId() + " is running but its prepared transaction "
+                    + tx.gid() + " is logged as " + state));
+        }).then();
+    }
+
+    /** Two-phase, last part: logs the decision, then ends the prepared transaction with {@code COMMIT PREPARED}. */
+    private Mono<Void> commitPrepared() {
+        if (definition.coordination() != Coordination.TWO_PHASE) {
+            return Mono.empty();
+        }
+        PreparedTransaction tx = prepared();
+        return log.preparedState(context.sagaId(), executor.ownerId(), tx.gid(), "COMMITTING")
+                .then(tx.commit())
+                .then(log.preparedState(context.sagaId(), executor.ownerId(), tx.gid(), "COMMITTED"));
+    }
+
+    /**
+     * Two-phase, on failure: ends the prepared transaction with {@code ROLLBACK PREPARED} (unless the decision to
+     * commit was logged) and logs the SQL steps as compensated, since their effects are gone.
+     */
+    private Mono<Void> rollbackPrepared() {
+        PreparedTransaction tx = prepared();
+        return log.preparedState(tx.gid()).flatMap(state -> switch (state) {
+            case "PREPARING", "PREPARED" -> tx.rollback()
+                    .then(log.preparedState(context.sagaId(), executor.ownerId(), tx.gid(), "ROLLED_BACK"))
+                    .thenMany(Flux.fromIterable(definition.steps()).filter(SagaRun::isSql)
+                            .concatMap(step -> log.stepRolledBack(context.sagaId(), executor.ownerId(), step.id())))
+                    .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.STEP_COMPENSATED, context, null,
+                            "rolled back prepared " + tx.gid())));
+            case "ROLLED_BACK" -> Mono.empty();
+            default -> Mono.error(new IllegalStateException("prepared transaction " + tx.gid() + " is logged as " + state
+                    + "; it is committed, not rolled back"));
+        });
     }
 
     private static boolean compensable(Throwable error) {
@@ -109,9 +193,15 @@ final class SagaRun {
                 .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.COMPENSATING, context, null, reason)))
                 .then(log.steps(context.sagaId()).collectMap(StepRecord::stepId))
                 .flatMap(rows -> Flux.fromIterable(reversed)
+                        .filter(step -> definition.coordination() != Coordination.TWO_PHASE || !isSql(step))
                         .concatMap(step -> compensateStep(step, rows.get(step.id()))
                                 .onErrorResume(SagaRun::compensable, error -> {
                                     errors.add(step.id() + ": " + StepFailedException.describe(error));
+                                    return Mono.empty();
+                                }))
+                        .then(definition.coordination() != Coordination.TWO_PHASE ? Mono.empty() : rollbackPrepared()
+                                .onErrorResume(SagaRun::compensable, error -> {
+                                    errors.add("prepared transaction: " + StepFailedException.describe(error));
                                     return Mono.empty();
                                 }))
                         .then(Mono.defer(() -> errors.isEmpty()
@@ -141,15 +231,19 @@ final class SagaRun {
 
     private Mono<SagaResult> finish(SagaOutcome outcome, String reason, List<String> errors) {
         return log.sagaFinished(context.sagaId(), executor.ownerId(), outcome.name(), reason, errors)
-                .then(Mono.fromCallable(() -> {
-                    SagaEvent.Type type = switch (outcome) {
-                        case COMPLETED -> SagaEvent.Type.COMPLETED;
-                        case ROLLED_BACK -> SagaEvent.Type.ROLLED_BACK;
-                        case COMPENSATION_FAILED -> SagaEvent.Type.COMPENSATION_FAILED;
-                    };
-                    executor.emit(type, context, null, reason == null ? "" : reason);
-                    return new SagaResult(context.sagaId(), context.correlationId(), definition.name(), outcome,
-                            Optional.ofNullable(reason), errors, context.results());
-                }));
+                .then(Mono.fromCallable(() -> finished(executor, definition, context, outcome, reason, errors)));
+    }
+
+    /** Emits the terminal event and builds the result of a saga whose terminal state is logged. */
+    static SagaResult finished(SagaExecutor executor, SagaDefinition definition, SagaContext context, SagaOutcome outcome,
+                               String reason, List<String> errors) {
+        SagaEvent.Type type = switch (outcome) {
+            case COMPLETED -> SagaEvent.Type.COMPLETED;
+            case ROLLED_BACK -> SagaEvent.Type.ROLLED_BACK;
+            case COMPENSATION_FAILED -> SagaEvent.Type.COMPENSATION_FAILED;
+        };
+        executor.emit(type, context, null, reason == null ? "" : reason);
+        return new SagaResult(context.sagaId(), context.correlationId(), definition.name(), outcome,
+                Optional.ofNullable(reason), errors, context.results());
     }
 }

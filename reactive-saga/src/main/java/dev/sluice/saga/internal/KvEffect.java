@@ -63,6 +63,26 @@ public final class KvEffect implements StepEffect {
         this.value = value;
     }
 
+    /** Which write. */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The bucket's store. */
+    public KvStore store() {
+        return store;
+    }
+
+    /** The key this step writes for {@code context}. */
+    public String key(SagaContext context) {
+        return key.apply(context, Optional.empty());
+    }
+
+    /** The value a put step writes for {@code context} when the key's current entry is not read (outbox writes). */
+    public byte[] blindValue(SagaContext context) {
+        return value.apply(context, Optional.empty());
+    }
+
     @Override
     public Mono<JsonNode> run(StepCall call) {
         return Mono.defer(() -> {

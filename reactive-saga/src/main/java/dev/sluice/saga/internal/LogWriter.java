@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -28,6 +29,8 @@ public final class LogWriter {
     private final String saga;
     private final String step;
     private final String intervention;
+    private final String prepared;
+    private final String outbox;
 
     /**
      * @param pool   the pool of the log's database
@@ -39,6 +42,8 @@ public final class LogWriter {
         this.saga = schema + "." + prefix + "saga";
         this.step = schema + "." + prefix + "saga_step";
         this.intervention = schema + "." + prefix + "saga_intervention";
+        this.prepared = schema + "." + prefix + "saga_prepared";
+        this.outbox = schema + "." + prefix + "saga_outbox";
     }
 
     /** The pool of the log's database. */
@@ -133,8 +138,13 @@ public final class LogWriter {
      * queue in the same transaction, and for {@code ROLLED_BACK} a queued entry is marked resolved.
      */
     public Mono<Void> sagaFinished(UUID sagaId, String owner, String state, String reason, List<String> errors) {
+        return pool.inTransaction(tx -> sagaFinishedIn(tx, sagaId, owner, state, reason, errors)).then();
+    }
+
+    /** {@link #sagaFinished} inside {@code tx}. */
+    public Mono<Void> sagaFinishedIn(Tx tx, UUID sagaId, String owner, String state, String reason, List<String> errors) {
         String errorsJson = Json.tree(errors).toString();
-        return pool.inTransaction(tx -> fenced(tx.update("UPDATE " + saga + " SET state = $3, reason = $4, errors = $5::jsonb, "
+        return fenced(tx.update("UPDATE " + saga + " SET state = $3, reason = $4, errors = $5::jsonb, "
                         + "lease_until = NULL, updated_at = now(), finished_at = now() WHERE saga_id = $1 AND owner_id = $2",
                 sagaId, owner, state, Json.text(reason), errorsJson), sagaId, owner)
                 .then(switch (state) {
@@ -145,7 +155,124 @@ public final class LogWriter {
                     case "ROLLED_BACK" -> tx.update("UPDATE " + intervention + " SET resolved_at = now(), "
                             + "resolution = 'retried: rolled back' WHERE saga_id = $1 AND resolved_at IS NULL", sagaId).then();
                     default -> Mono.<Void>empty();
-                })).then();
+                });
+    }
+
+    /** Logs a step as completed with {@code result} inside {@code tx}, creating its row when it has none. */
+    public Mono<Void> stepDoneIn(Tx tx, UUID sagaId, String owner, String stepId, int position, JsonNode result) {
+        return fenced(tx.update("INSERT INTO " + step + " (saga_id, step_id, position, state, result, completed_at) "
+                + "SELECT $1, $3, $4, 'COMPLETED', $5::jsonb, now() WHERE EXISTS (SELECT 1 FROM " + saga
+                + " o WHERE o.saga_id = $1 AND o.owner_id = $2 FOR SHARE) "
+                + "ON CONFLICT (saga_id, step_id) DO UPDATE SET state = 'COMPLETED', result = EXCLUDED.result, "
+                + "completed_at = now(), error = NULL", sagaId, owner, stepId, position, Json.param(result)), sagaId, owner);
+    }
+
+    /** Logs a completed step as compensated without running anything (its effect was rolled back). */
+    public Mono<Void> stepRolledBack(UUID sagaId, String owner, String stepId) {
+        return pool.update("UPDATE " + step + " SET state = 'COMPENSATED', compensated_at = now() "
+                + "WHERE saga_id = $1 AND step_id = $3 AND state <> 'COMPENSATED'" + owned(), sagaId, owner, stepId).then();
+    }
+
+    /** Records the global id of a saga's prepared transaction as {@code PREPARING}, before the transaction starts. */
+    public Mono<Void> preparing(UUID sagaId, String owner, String gid) {
+        return fenced(pool.update("INSERT INTO " + prepared + " (gid, saga_id, state) SELECT $3, $1, 'PREPARING' "
+                + "WHERE EXISTS (SELECT 1 FROM " + saga + " o WHERE o.saga_id = $1 AND o.owner_id = $2 FOR SHARE) "
+                + "ON CONFLICT (gid) DO UPDATE SET state = 'PREPARING', resolved_at = NULL", sagaId, owner, gid), sagaId, owner);
+    }
+
+    /** Moves a saga's prepared-transaction record to {@code state} ({@code COMMITTED} and {@code ROLLED_BACK} are final). */
+    public Mono<Void> preparedState(UUID sagaId, String owner, String gid, String state) {
+        boolean resolved = "COMMITTED".equals(state) || "ROLLED_BACK".equals(state);
+        return fenced(pool.update("UPDATE " + prepared + " SET state = $4" + (resolved ? ", resolved_at = now()" : "")
+                + " WHERE gid = $3 AND saga_id = $1" + owned(), sagaId, owner, gid, state), sagaId, owner);
+    }
+
+    /**
+     * Logs the transaction as {@code PREPARED} and the SQL steps as completed with their results, in one transaction,
+     * after {@code PREPARE TRANSACTION} succeeded.
+     */
+    public Mono<Void> prepared(UUID sagaId, String owner, String gid, List<StepRecord> steps) {
+        return pool.inTransaction(tx -> fenced(tx.update("UPDATE " + prepared + " SET state = 'PREPARED' WHERE gid = $3 AND saga_id = $1"
+                        + owned(), sagaId, owner, gid), sagaId, owner)
+                .thenMany(reactor.core.publisher.Flux.fromIterable(steps)
+                        .concatMap(row -> stepDoneIn(tx, sagaId, owner, row.stepId(), row.position(), row.result())))).then();
+    }
+
+    /** The state of a saga's prepared-transaction record, empty when it has none. */
+    public Mono<String> preparedState(String gid) {
+        return pool.queryOne("SELECT state FROM " + prepared + " WHERE gid = $1", row -> row.get("state", String.class), gid);
+    }
+
+    /** Whether the server holds a prepared transaction with this global id in this database. */
+    public Mono<Boolean> isPrepared(String gid) {
+        return pool.queryOne("SELECT count(*) AS n FROM pg_prepared_xacts WHERE gid = $1 AND database = current_database()",
+                row -> row.get("n", Long.class) > 0, gid);
+    }
+
+    /**
+     * Prepared transactions of this log (global id starting with {@code gidPrefix}, in this database) whose saga is
+     * not running any more (or is unknown), with the decision the log holds: emits {@code gid -> commit?}.
+     */
+    public Flux<Map.Entry<String, Boolean>> orphanedPrepared(String gidPrefix) {
+        return pool.query("SELECT p.gid, coalesce(r.state = 'COMMITTING' OR r.state = 'COMMITTED' OR s.state = 'COMPLETED', false) "
+                        + "AS commit FROM pg_prepared_xacts p LEFT JOIN " + prepared + " r ON r.gid = p.gid LEFT JOIN " + saga
+                        + " s ON s.saga_id = r.saga_id WHERE p.database = current_database() AND starts_with(p.gid, $1) "
+                        + "AND (s.state IS NULL OR s.state NOT IN ('RUNNING', 'COMPENSATING'))",
+                row -> Map.entry(row.get("gid", String.class), Boolean.TRUE.equals(row.get("commit", Boolean.class))), gidPrefix);
+    }
+
+    /** Writes one outbox row inside {@code tx}. */
+    public Mono<Void> outboxIn(Tx tx, UUID sagaId, String stepId, String bucket, String key, byte[] value, String messageId) {
+        return tx.update("INSERT INTO " + outbox + " (saga_id, step_id, bucket, key, value, message_id) VALUES ($1, $2, $3, $4, $5, $6) "
+                + "ON CONFLICT (message_id) DO NOTHING", sagaId, stepId, bucket, key, java.nio.ByteBuffer.wrap(value), messageId).then();
+    }
+
+    /**
+     * Claims, inside {@code tx}, up to {@code limit} undelivered outbox rows of the given buckets that are the oldest
+     * undelivered row of their key, skipping rows another relay holds: so rows of one key are delivered in order even
+     * with several relays.
+     */
+    public Flux<OutboxRow> claimOutbox(Tx tx, Collection<String> buckets, int limit) {
+        return tx.query("SELECT o.id, o.bucket, o.key, o.value, o.message_id FROM " + outbox + " o WHERE o.delivered_at IS NULL "
+                        + "AND o.bucket = ANY($1) AND NOT EXISTS (SELECT 1 FROM " + outbox + " e WHERE e.bucket = o.bucket "
+                        + "AND e.key = o.key AND e.delivered_at IS NULL AND e.id < o.id) ORDER BY o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED",
+                row -> new OutboxRow(row.get("id", Long.class), row.get("bucket", String.class), row.get("key", String.class),
+                        bytes(row.get("value", java.nio.ByteBuffer.class)), row.get("message_id", String.class)),
+                buckets.toArray(String[]::new), limit);
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    /** Marks an outbox row delivered with the KV revision it got. */
+    public Mono<Void> outboxDelivered(Tx tx, long id, long revision) {
+        return tx.update("UPDATE " + outbox + " SET delivered_at = now(), revision = $2, attempts = attempts + 1, last_error = NULL "
+                + "WHERE id = $1", id, revision).then();
+    }
+
+    /** Records a failed delivery of an outbox row; it stays pending. */
+    public Mono<Void> outboxFailed(Tx tx, long id, String error) {
+        return tx.update("UPDATE " + outbox + " SET attempts = attempts + 1, last_error = $2 WHERE id = $1", id, error).then();
+    }
+
+    /** How many outbox rows wait for delivery. */
+    public Mono<Long> outboxPending() {
+        return pool.queryOne("SELECT count(*) AS n FROM " + outbox + " WHERE delivered_at IS NULL", row -> row.get("n", Long.class));
+    }
+
+    /**
+     * An outbox row claimed for delivery (internal).
+     *
+     * @param id        its id (delivery order within a key)
+     * @param bucket    the bucket's name on the server
+     * @param key       the key
+     * @param value     the value to put
+     * @param messageId the write's JetStream message id
+     */
+    public record OutboxRow(long id, String bucket, String key, byte[] value, String messageId) {
     }
 
     /** Every step row of a saga, in position order. */

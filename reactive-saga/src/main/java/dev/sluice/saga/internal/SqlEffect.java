@@ -56,6 +56,21 @@ public final class SqlEffect implements StepEffect {
         this.compensationParams = compensationParams;
     }
 
+    /** The pool the statement runs on. */
+    public PgPool pool() {
+        return pool;
+    }
+
+    /** The transaction's options. */
+    public TxOptions options() {
+        return options;
+    }
+
+    /** Runs the statement inside {@code tx} (another step's transaction) and emits its result; logs nothing. */
+    public Mono<JsonNode> executeIn(Tx tx, SagaContext context) {
+        return Mono.defer(() -> execute(tx, params.apply(context)));
+    }
+
     @Override
     public Mono<JsonNode> run(StepCall call) {
         return Mono.defer(() -> {

@@ -1,0 +1,113 @@
+package dev.sluice.saga;
+
+import dev.sluice.pool.kv.KvStore;
+import dev.sluice.saga.internal.LogWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Delivers the outbox rows of {@link Coordination#EVENTUAL} sagas to JetStream KV; one per executor
+ * ({@link SagaExecutor#outbox()}), for the buckets of the eventual definitions registered with it.
+ *
+ * <p>Each batch is one PostgreSQL transaction: it claims undelivered rows that are the oldest undelivered row of
+ * their key ({@code FOR UPDATE SKIP LOCKED}, so relays of several instances share the work and rows of one key are
+ * delivered in order), puts each row's value with the row's message id, and marks it delivered with the revision.
+ * The first row that cannot be delivered (NATS down, a timeout) ends the batch: its failure is counted on the row,
+ * the rows delivered before it stay delivered, and it is tried again by a later pass. A delivery whose outcome was
+ * lost (the put was applied but the row not marked) is repeated with the same message id, which JetStream
+ * acknowledges as a duplicate within the bucket's duplicate window, so each row is stored once.
+ */
+public final class OutboxRelay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final LogWriter log;
+    private final String ownerId;
+    private final int batch;
+    private final Map<String, KvStore> stores = new ConcurrentHashMap<>();
+    private final AtomicReference<Disposable> loop = new AtomicReference<>();
+
+    OutboxRelay(LogWriter log, String ownerId, int batch) {
+        this.log = log;
+        this.ownerId = ownerId;
+        this.batch = batch;
+    }
+
+    void deliverTo(KvStore store) {
+        stores.putIfAbsent(store.bucket(), store);
+    }
+
+    /**
+     * Delivers pending rows, batch after batch, until none is left or a delivery fails.
+     *
+     * <p>Cold: each subscription makes one such pass and emits how many rows it delivered (0 when there is nothing
+     * to deliver or no bucket is known to this relay). A failed delivery is not an error of the Mono (the row stays
+     * pending); the Mono fails only with the log's errors. Cancelling rolls back the batch in progress: its rows
+     * stay pending and are delivered again later, with the same message ids.
+     */
+    public Mono<Integer> relayPending() {
+        return Mono.defer(() -> stores.isEmpty() ? Mono.just(0) : batch().expand(result -> result.more() ? batch() : Mono.empty())
+                .reduce(0, (sum, result) -> sum + result.delivered()));
+    }
+
+    private record Batch(int delivered, boolean more) {
+    }
+
+    private Mono<Batch> batch() {
+        return log.pool().inTransaction(tx -> log.claimOutbox(tx, stores.keySet(), batch).collectList()
+                        .flatMap(rows -> Flux.fromIterable(rows)
+                                .concatMap(row -> stores.get(row.bucket()).put(row.key(), row.value(), row.messageId())
+                                        .flatMap(revision -> log.outboxDelivered(tx, row.id(), revision).thenReturn(true))
+                                        .onErrorResume(error -> log.outboxFailed(tx, row.id(), error.toString()).thenReturn(false)))
+                                .takeUntil(delivered -> !delivered)
+                                .collectList()
+                                .map(results -> {
+                                    int delivered = (int) results.stream().filter(ok -> ok).count();
+                                    return new Batch(delivered, delivered == rows.size() && !rows.isEmpty());
+                                })))
+                .single();
+    }
+
+    /** How many outbox rows (of every bucket) wait for delivery. Cold. */
+    public Mono<Long> pending() {
+        return log.outboxPending();
+    }
+
+    /**
+     * Starts a pass every {@code interval} on this instance (a pass still running when the next is due delays it).
+     * Errors of a pass are logged and the loop goes on.
+     *
+     * @return a handle that stops the loop (as {@link #stop()} does)
+     * @throws IllegalStateException when the loop already runs
+     */
+    public Disposable start(Duration interval) {
+        Disposable started = Flux.interval(Duration.ZERO, interval)
+                .onBackpressureDrop()
+                .concatMap(tick -> relayPending().onErrorResume(error -> {
+                    LOG.warn("outbox relay pass of '{}' failed: {}", ownerId, error.toString());
+                    return Mono.empty();
+                }))
+                .subscribe();
+        if (!loop.compareAndSet(null, started)) {
+            started.dispose();
+            throw new IllegalStateException("the outbox relay of '" + ownerId + "' is already running");
+        }
+        return this::stop;
+    }
+
+    /** Stops the loop if it runs. */
+    public void stop() {
+        Disposable running = loop.getAndSet(null);
+        if (running != null) {
+            running.dispose();
+        }
+    }
+}

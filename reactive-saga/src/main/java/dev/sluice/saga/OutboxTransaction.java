@@ -1,0 +1,78 @@
+package dev.sluice.saga;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sluice.pool.PgPool;
+import dev.sluice.pool.TxOptions;
+import dev.sluice.saga.internal.Json;
+import dev.sluice.saga.internal.KvEffect;
+import dev.sluice.saga.internal.LogWriter;
+import dev.sluice.saga.internal.SqlEffect;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An eventual saga's one transaction: its SQL steps, an outbox row per {@code kvPut} step, each step's completion
+ * record, the consistency check and the saga's {@code COMPLETED} record commit together or not at all. A crash
+ * before the commit leaves the saga {@code RUNNING} with nothing applied; recovery runs the transaction again.
+ */
+final class OutboxTransaction {
+
+    private final SagaExecutor executor;
+    private final LogWriter log;
+    private final SagaDefinition definition;
+    private final SagaContext context;
+    private final Map<String, Integer> positions;
+
+    OutboxTransaction(SagaExecutor executor, SagaDefinition definition, SagaContext context, Map<String, Integer> positions) {
+        this.executor = executor;
+        this.log = executor.log().writer();
+        this.definition = definition;
+        this.context = context;
+        this.positions = positions;
+    }
+
+    /** The outbox message id of a step's write: one per saga and step, so a repeated delivery is stored once. */
+    static String messageId(SagaContext context, String stepId) {
+        return "sluice-saga:" + context.sagaId() + ":" + stepId + ":outbox";
+    }
+
+    Mono<SagaResult> run() {
+        PgPool pool = CoordinationRules.sqlPool(definition, executor.log().pool());
+        TxOptions options = definition.steps().stream().filter(s -> s.effect() instanceof SqlEffect)
+                .map(s -> ((SqlEffect) s.effect()).options()).findFirst().orElse(TxOptions.DEFAULT);
+        String owner = executor.ownerId();
+        return pool.inTransaction(options, tx -> Flux.fromIterable(definition.steps())
+                        .concatMap(step -> {
+                            Mono<JsonNode> effect;
+                            if (step.effect() instanceof SqlEffect sql) {
+                                effect = sql.executeIn(tx, context);
+                            } else {
+                                KvEffect kv = (KvEffect) step.effect();
+                                String key = kv.key(context);
+                                String messageId = messageId(context, step.id());
+                                ObjectNode result = Json.MAPPER.createObjectNode();
+                                result.put("bucket", kv.store().bucket());
+                                result.put("key", key);
+                                result.put("messageId", messageId);
+                                effect = log.outboxIn(tx, context.sagaId(), step.id(), kv.store().bucket(), key, kv.blindValue(context),
+                                        messageId).thenReturn(result);
+                            }
+                            return effect.flatMap(result -> log.stepDoneIn(tx, context.sagaId(), owner, step.id(),
+                                            positions.get(step.id()), result)
+                                    .then(Mono.fromRunnable(() -> context.record(step.id(), result))));
+                        })
+                        .then(definition.consistencyCheck()
+                                .map(check -> Mono.defer(() -> check.veto(context))
+                                        .flatMap(reason -> Mono.<Void>error(new SagaVetoException(reason))))
+                                .orElse(Mono.empty()))
+                        .then(log.sagaFinishedIn(tx, context.sagaId(), owner, SagaOutcome.COMPLETED.name(), null, List.of())))
+                .then(Mono.fromCallable(() -> {
+                    definition.steps().forEach(step -> executor.emit(SagaEvent.Type.STEP_COMPLETED, context, step.id(), ""));
+                    return SagaRun.finished(executor, definition, context, SagaOutcome.COMPLETED, null, List.of());
+                }));
+    }
+}
