@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrashRecoveryTest {
 
     private static final int SAGAS = 1000;
-    private static final Duration RECOVERY_WAIT = Duration.ofSeconds(60);
+    private static final Duration RECOVERY_WAIT = Duration.ofSeconds(180);
 
     @ParameterizedTest(name = "killed after about {0} sagas were logged")
     @ValueSource(ints = {100, 550})
@@ -45,7 +45,7 @@ class CrashRecoveryTest {
 
             Process worker = startWorker(db, nats, fx.bucketPrefix, schema, table, killAfter);
             try {
-                SagaFixture.await(threshold + " sagas logged by the worker", Duration.ofSeconds(60), () -> {
+                SagaFixture.await(threshold + " sagas logged by the worker", Duration.ofSeconds(180), () -> {
                     assertThat(worker.isAlive()).as("the worker is alive").isTrue();
                     return Integer.parseInt(fx.query("SELECT count(*) FROM " + schema + ".saga")) >= threshold;
                 });
