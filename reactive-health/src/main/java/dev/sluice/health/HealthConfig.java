@@ -22,7 +22,7 @@ import java.util.Set;
  *   <tr><td>{@code bucketCheckTimeout} / {@code bucketDegradedAfter}</td><td>the smaller of 1 s and the interval / 50 ms</td><td>same</td></tr>
  *   <tr><td>{@code connectionCheckTimeout} / {@code connectionDegradedAfter}</td><td>the smaller of 1 s and the interval / 50 ms</td><td>same</td></tr>
  *   <tr><td>{@code history}</td><td>100 samples per subject</td><td>2 to 100,000</td></tr>
- *   <tr><td>{@code rateWindow}</td><td>1 min</td><td>the interval to 1 day</td></tr>
+ *   <tr><td>{@code rateWindow}</td><td>the larger of 1 min and the interval</td><td>the interval to 1 day</td></tr>
  *   <tr><td>{@code rules}</td><td>{@link AlertRules#defaults()}</td><td></td></tr>
  *   <tr><td>{@code sinks}</td><td>{@link AlertSink#log()}</td><td></td></tr>
  *   <tr><td>{@code readinessRoles}</td><td>every role</td><td></td></tr>
@@ -37,6 +37,7 @@ public final class HealthConfig {
     private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     private static final Duration MAX_INTERVAL = Duration.ofHours(1);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
 
     private final Duration interval;
     private final Duration poolCheckTimeout;
@@ -52,7 +53,7 @@ public final class HealthConfig {
     private final Set<PoolRole> readinessRoles;
     private final Scheduler scheduler;
 
-    private HealthConfig(Builder b, Duration poolTimeout, Duration bucketTimeout, Duration connectionTimeout) {
+    private HealthConfig(Builder b, Duration poolTimeout, Duration bucketTimeout, Duration connectionTimeout, Duration rateWindow) {
         this.interval = b.interval;
         this.poolCheckTimeout = poolTimeout;
         this.poolDegradedAfter = b.poolDegradedAfter;
@@ -61,7 +62,7 @@ public final class HealthConfig {
         this.connectionCheckTimeout = connectionTimeout;
         this.connectionDegradedAfter = b.connectionDegradedAfter;
         this.history = b.history;
-        this.rateWindow = b.rateWindow;
+        this.rateWindow = rateWindow;
         this.rules = b.rules;
         this.sinks = List.copyOf(b.sinks);
         this.readinessRoles = Set.copyOf(b.readinessRoles);
@@ -161,7 +162,7 @@ public final class HealthConfig {
         private Duration connectionCheckTimeout;
         private Duration connectionDegradedAfter = Duration.ofMillis(50);
         private int history = 100;
-        private Duration rateWindow = Duration.ofMinutes(1);
+        private Duration rateWindow;
         private AlertRules rules = AlertRules.defaults();
         private final List<AlertSink> sinks = new ArrayList<>(List.of(AlertSink.log()));
         private Set<PoolRole> readinessRoles = EnumSet.allOf(PoolRole.class);
@@ -218,7 +219,7 @@ public final class HealthConfig {
             return this;
         }
 
-        /** The window of error rates and mean acquire waits, from the interval to 1 day; 1 min by default. */
+        /** The window of error rates and mean acquire waits, from the interval to 1 day; the larger of 1 min and the interval by default. */
         public Builder rateWindow(Duration rateWindow) {
             this.rateWindow = Objects.requireNonNull(rateWindow, "rateWindow");
             return this;
@@ -272,11 +273,12 @@ public final class HealthConfig {
             if (history < 2 || history > 100_000) {
                 throw new IllegalArgumentException("history is " + history + "; it must be from 2 to 100,000 samples per subject");
             }
-            if (rateWindow.compareTo(interval) < 0 || rateWindow.compareTo(Duration.ofDays(1)) > 0) {
-                throw new IllegalArgumentException("rateWindow is " + rateWindow.toMillis() + " ms; it must be from the interval ("
+            Duration window = rateWindow != null ? rateWindow : interval.compareTo(DEFAULT_RATE_WINDOW) > 0 ? interval : DEFAULT_RATE_WINDOW;
+            if (window.compareTo(interval) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("rateWindow is " + window.toMillis() + " ms; it must be from the interval ("
                         + interval.toMillis() + " ms) to 1 day");
             }
-            return new HealthConfig(this, pool, bucket, connection);
+            return new HealthConfig(this, pool, bucket, connection, window);
         }
 
         private Duration timeout(String name, Duration given, Duration fallback, Duration degradedAfter, String degradedName) {

@@ -110,11 +110,11 @@ public final class Sampler {
     }
 
     private SubjectHistory history(Subject subject, boolean create) {
-        return create ? histories.computeIfAbsent(subject, s -> new SubjectHistory(config.history())) : histories.get(subject);
+        return create ? histories.computeIfAbsent(subject, s -> new SubjectHistory(config.history(), config.rateWindow())) : histories.get(subject);
     }
 
     private Optional<HealthSample> baseline(Subject subject, Instant at) {
-        return history(subject, true).oldestSince(at.minus(config.rateWindow()));
+        return history(subject, true).baseline(at);
     }
 
     private PoolSample poolSample(long round, Instant at, PoolOutcome o) {

@@ -2,27 +2,35 @@ package dev.sluice.health.internal;
 
 import dev.sluice.health.HealthSample;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
-/** The last samples of one subject, oldest first, bounded; safe to read from any thread while the sampler writes. */
+/**
+ * The samples of one subject: the last {@code capacity} (the history), and those of the last rate window (the
+ * baselines of rates), each oldest first. Safe to read from any thread while the sampler writes.
+ */
 public final class SubjectHistory {
 
     private final int capacity;
+    private final Duration rateWindow;
     private final Deque<HealthSample> samples;
+    private final Deque<HealthSample> window = new ArrayDeque<>();
     private int answered;
 
-    /** A history keeping at most {@code capacity} samples. */
-    public SubjectHistory(int capacity) {
+    /** A history keeping at most {@code capacity} samples, and the samples of the last {@code rateWindow}. */
+    public SubjectHistory(int capacity, Duration rateWindow) {
         this.capacity = capacity;
+        this.rateWindow = rateWindow;
         this.samples = new ArrayDeque<>(capacity);
     }
 
     /** Appends a sample, dropping the oldest when full. */
     public synchronized void add(HealthSample sample) {
+        window.addLast(sample);
         if (samples.size() == capacity) {
             HealthSample dropped = samples.removeFirst();
             if (dropped.check().answered()) {
@@ -40,14 +48,16 @@ public final class SubjectHistory {
         return List.copyOf(samples);
     }
 
-    /** The oldest sample taken at or after {@code from}: the baseline of a window starting then. */
-    public synchronized Optional<HealthSample> oldestSince(Instant from) {
-        for (HealthSample sample : samples) {
-            if (!sample.at().isBefore(from)) {
-                return Optional.of(sample);
-            }
+    /**
+     * The baseline of rates for a sample taken at {@code at}: the oldest sample taken within the rate window before
+     * it. Samples older than that window are forgotten.
+     */
+    public synchronized Optional<HealthSample> baseline(Instant at) {
+        Instant from = at.minus(rateWindow);
+        while (!window.isEmpty() && window.peekFirst().at().isBefore(from)) {
+            window.removeFirst();
         }
-        return Optional.empty();
+        return Optional.ofNullable(window.peekFirst());
     }
 
     /**
