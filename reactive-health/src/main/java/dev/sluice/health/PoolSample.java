@@ -10,7 +10,7 @@ import java.time.Instant;
 /**
  * A PostgreSQL pool at one sampling round.
  *
- * <p>Sizes are the pool's at the end of the round's check. Rates and means cover the monitor's rate window
+ * <p>Sizes and counters are the pool's as the round began, before the round's check. Rates and means cover the monitor's rate window
  * ({@link HealthConfig#rateWindow()}), from the oldest sample of the window to this one; the health check's own
  * acquires are among them.
  *

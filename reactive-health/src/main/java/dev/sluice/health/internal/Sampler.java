@@ -29,6 +29,8 @@ import java.util.function.LongSupplier;
 /**
  * One sampling round: every check at once, each within its own time limit, then one sample per subject built from
  * the check, the statistics and the subject's history (for rates over the rate window and the check success rate).
+ * A pool's statistics are read as the round begins, before its check takes a connection and gives it back, so the
+ * sizes show the application's use of the pool and not the check's.
  * Rounds must not overlap; the monitor runs them one after another.
  */
 public final class Sampler {
@@ -64,7 +66,10 @@ public final class Sampler {
             Instant at = Instant.ofEpochMilli(config.scheduler().now(TimeUnit.MILLISECONDS));
             List<PgPool> pools = registry.pools();
             Mono<List<PoolOutcome>> poolOutcomes = Flux.fromIterable(pools)
-                    .flatMapSequential(pool -> poolCheck.run(pool).map(check -> new PoolOutcome(pool, check, pool.stats())), Math.max(1, pools.size()))
+                    .flatMapSequential(pool -> {
+                        PoolStats before = pool.stats();
+                        return poolCheck.run(pool).map(check -> new PoolOutcome(pool, check, before));
+                    }, Math.max(1, pools.size()))
                     .collectList();
             Optional<KvStores> kv = kvStores();
             Map<String, KvStore> stores = kv.map(KvStores::stores).orElse(Map.of());
