@@ -25,7 +25,8 @@ import java.time.Instant;
  * @param idle             connections idle
  * @param pending          callers waiting for a connection
  * @param max              the pool's maximum size
- * @param utilisation      {@code active / max}, 0 to 1
+ * @param utilisation      {@code active / max}, 0 to 1; 1 while callers wait (a connection changing hands between two
+ *                         callers, or being opened for one, is not spare capacity)
  * @param acquireP95       95th percentile of the acquire wait since the pool started
  * @param acquireMean      mean acquire wait in the rate window ({@link Duration#ZERO} when there was no acquire)
  * @param acquires         successful acquires in the rate window

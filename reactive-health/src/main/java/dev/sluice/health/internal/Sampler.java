@@ -132,9 +132,18 @@ public final class Sampler {
         Duration mean = acquires <= 0 ? Duration.ZERO : s.acquireTime().minus(base.acquireTime()).dividedBy(acquires);
         SubjectHistory.CheckTally tally = history(subject, true).tallyWith(o.check().answered());
         return new PoolSample(ids.getAsLong(), round, at, subject, o.pool().role(), o.check(),
-                s.allocated(), s.acquired(), s.idle(), s.pending(), s.max(), s.utilisation(),
+                s.allocated(), s.acquired(), s.idle(), s.pending(), s.max(), utilisation(s),
                 s.acquireP95(), mean, Math.max(0, acquires), s.errors(), attempts <= 0 ? 0 : (double) errors / attempts, Math.max(0, attempts),
                 tally.rate(), tally.checks(), s.breakerState(), s);
+    }
+
+    /**
+     * The share of the pool in use; 1 while callers wait, since a connection changing hands between two callers (or
+     * being opened for one) is not spare capacity, and counting it as such would make a saturated pool of 6 read 83%
+     * every few samples.
+     */
+    private static double utilisation(PoolStats s) {
+        return s.pending() > 0 ? 1.0 : s.utilisation();
     }
 
     private BucketSample bucketSample(long round, Instant at, BucketOutcome o) {
