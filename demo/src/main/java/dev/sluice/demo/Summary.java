@@ -51,7 +51,7 @@ final class Summary {
         for (PgPool pool : monitor.registry().pools()) {
             PoolStats s = pool.stats();
             String trend = monitor.trend(pool.name()).map(t -> String.format(Locale.ROOT, "utilisation trend %+.1f%%/min over %d samples%s",
-                    t.slopePerMinute() * 100, t.samples(), t.timeToExhaustion().map(d -> ", full in " + words(d) + " at that rate").orElse("")))
+                    t.slopePerMinute() * 100, t.samples(), t.timeToExhaustion().map(d -> d.isZero() ? ", full now" : ", full in " + words(d) + " at that rate").orElse("")))
                     .orElse("no trend yet");
             console.line(String.format(Locale.ROOT, "pool %-10s %d acquires, mean wait %s, p95 %s, max %s, %d timed out; %s", pool.name(),
                     s.acquireCount(), Console.millis(s.acquireMean()).trim(), Console.millis(s.acquireP95()).trim(), Console.millis(s.acquireMax()).trim(),

@@ -40,12 +40,15 @@ public final class HealthEndpoint implements AutoCloseable {
     private final LoopResources loops;
     private final EventStream stream;
     private final HealthMetrics ownMetrics;
+    private final PrometheusMeterRegistry ownRegistry;
 
-    private HealthEndpoint(DisposableServer server, LoopResources loops, EventStream stream, HealthMetrics ownMetrics) {
+    private HealthEndpoint(DisposableServer server, LoopResources loops, EventStream stream, HealthMetrics ownMetrics,
+                           PrometheusMeterRegistry ownRegistry) {
         this.server = server;
         this.loops = loops;
         this.stream = stream;
         this.ownMetrics = ownMetrics;
+        this.ownRegistry = ownRegistry;
     }
 
     /** A builder for an endpoint serving {@code monitor}: host 127.0.0.1, port 8080, keep-alive every 15 s. */
@@ -85,6 +88,7 @@ public final class HealthEndpoint implements AutoCloseable {
         }
         if (ownMetrics != null) {
             ownMetrics.close();
+            ownRegistry.close();
         }
         loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(5));
     }
@@ -155,18 +159,20 @@ public final class HealthEndpoint implements AutoCloseable {
                     own.bindTo(registry);
                 }
                 HealthMetrics metrics = own;
+                PrometheusMeterRegistry served = registry;
                 EventStream stream = new EventStream(monitor, keepAlive, Schedulers.parallel());
                 LoopResources loops = LoopResources.create("sluice-health-http", 1, true);
                 return HttpServer.create()
                         .runOn(loops)
                         .host(host)
                         .port(port)
-                        .handle(new Routes(monitor, stream, registry))
+                        .handle(new Routes(monitor, stream, served))
                         .bind()
-                        .map(server -> new HealthEndpoint(server, loops, stream, metrics))
+                        .map(server -> new HealthEndpoint(server, loops, stream, metrics, metrics == null ? null : served))
                         .onErrorMap(error -> {
                             if (metrics != null) {
                                 metrics.close();
+                                served.close();
                             }
                             loops.dispose();
                             return new IllegalStateException("health endpoint cannot listen on " + host + ":" + port + ": " + error.getMessage()

@@ -3,7 +3,7 @@ package dev.sluice.health.internal;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Durations for people: {@code 850 ms}, {@code 12.5 s}, {@code 3 min 20 s}, {@code 2 h 5 min}. */
+/** Durations for people: {@code 850 ms}, {@code 2.5 s}, {@code 26 s}, {@code 3 min 20 s}, {@code 2 h 5 min}. */
 public final class Durations {
 
     private Durations() {
@@ -15,8 +15,12 @@ public final class Durations {
         if (millis < 1_000) {
             return millis + " ms";
         }
+        if (millis < 10_000) {
+            String seconds = String.format(Locale.ROOT, "%.1f", millis / 1_000.0);
+            return (seconds.endsWith(".0") ? seconds.substring(0, seconds.length() - 2) : seconds) + " s";
+        }
         if (millis < 60_000) {
-            return String.format(Locale.ROOT, millis % 1_000 == 0 ? "%.0f s" : "%.1f s", millis / 1_000.0);
+            return Math.round(millis / 1_000.0) + " s";
         }
         long seconds = duration.toSeconds();
         if (seconds < 3_600) {
