@@ -44,8 +44,10 @@ class HealthMonitorTest {
             long rounds = monitor.rounds();
             TestRegistries.await("the last round delivered", Duration.ofSeconds(2), () -> seen.get(0).size() >= rounds - 1);
 
-            assertThat(pool.stats().acquireCount() - acquiresBefore).as("one SELECT 1 per round, whatever the number of subscribers")
-                    .isBetween(rounds - 1, rounds);
+            assertThat(pool.stats().acquireCount() - acquiresBefore)
+                    .as("at most one SELECT 1 per round, whatever the number of subscribers (a check that times out before its"
+                            + " acquire completes acquires nothing)")
+                    .isBetween(rounds / 2, rounds);
             for (List<Long> ids : seen) {
                 assertThat(ids).as("every subscriber sees the same samples").isEqualTo(seen.get(0));
             }

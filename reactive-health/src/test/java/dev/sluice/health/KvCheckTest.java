@@ -32,8 +32,8 @@ class KvCheckTest {
             registry.start().block();
             List<BucketSample> buckets = new CopyOnWriteArrayList<>();
             List<ConnectionSample> connections = new CopyOnWriteArrayList<>();
-            try (HealthMonitor monitor = HealthMonitor.create(registry, HealthConfig.builder().interval(Duration.ofMillis(500))
-                    .bucketCheckTimeout(Duration.ofMillis(400)).connectionCheckTimeout(Duration.ofMillis(400))
+            try (HealthMonitor monitor = HealthMonitor.create(registry, HealthConfig.builder().interval(Duration.ofSeconds(1))
+                    .bucketCheckTimeout(Duration.ofMillis(800)).connectionCheckTimeout(Duration.ofMillis(800))
                     .rules(AlertRules.none()).noSinks().build())) {
                 monitor.samples().subscribe(s -> {
                     if (s instanceof BucketSample b) {
@@ -44,7 +44,7 @@ class KvCheckTest {
                 });
                 monitor.start().block();
 
-                TestRegistries.await("healthy bucket and connection", Duration.ofSeconds(5),
+                TestRegistries.await("healthy bucket and connection", Duration.ofSeconds(15),
                         () -> PoolCheckTest.lastStatus(buckets) == HealthStatus.HEALTHY && PoolCheckTest.lastStatus(connections) == HealthStatus.HEALTHY);
                 BucketSample healthyBucket = buckets.get(buckets.size() - 1);
                 assertThat(healthyBucket.subject()).isEqualTo(Subject.bucket(bucket));
@@ -54,16 +54,16 @@ class KvCheckTest {
                 assertThat(healthyConnection.roundTrip()).isPresent();
                 assertThat(healthyConnection.subject()).isEqualTo(Subject.connection(0));
 
-                proxy.addLatency(Duration.ofMillis(40));
-                TestRegistries.await("degraded bucket and connection (over 50 ms)", Duration.ofSeconds(5),
+                proxy.addLatency(Duration.ofMillis(60));
+                TestRegistries.await("degraded bucket and connection (over 50 ms)", Duration.ofSeconds(15),
                         () -> PoolCheckTest.lastStatus(buckets) == HealthStatus.DEGRADED && PoolCheckTest.lastStatus(connections) == HealthStatus.DEGRADED);
 
                 proxy.passThrough();
-                TestRegistries.await("healthy again", Duration.ofSeconds(5),
+                TestRegistries.await("healthy again", Duration.ofSeconds(15),
                         () -> PoolCheckTest.lastStatus(buckets) == HealthStatus.HEALTHY && PoolCheckTest.lastStatus(connections) == HealthStatus.HEALTHY);
                 proxy.blackHole();
                 long roundWhenBlackHoled = monitor.rounds();
-                TestRegistries.await("unhealthy bucket and connection", Duration.ofSeconds(5),
+                TestRegistries.await("unhealthy bucket and connection", Duration.ofSeconds(10),
                         () -> PoolCheckTest.lastStatus(buckets) == HealthStatus.UNHEALTHY && PoolCheckTest.lastStatus(connections) == HealthStatus.UNHEALTHY);
                 BucketSample unhealthy = buckets.stream().filter(s -> s.status() == HealthStatus.UNHEALTHY).findFirst().orElseThrow();
                 assertThat(unhealthy.round()).isLessThanOrEqualTo(roundWhenBlackHoled + 2);

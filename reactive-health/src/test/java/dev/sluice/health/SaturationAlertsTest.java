@@ -31,8 +31,8 @@ class SaturationAlertsTest {
         try (PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder()
                 .pool(TestRegistries.pool("small", db).minConnections(2).maxConnections(2).build()).build());
              HealthMonitor monitor = HealthMonitor.create(registry, HealthConfig.builder()
-                     .interval(Duration.ofMillis(500))
-                     .rules(AlertRules.defaults().map(rule -> rule.withForDuration(Duration.ofSeconds(1))))
+                     .interval(Duration.ofSeconds(1))
+                     .rules(AlertRules.defaults().map(rule -> rule.withForDuration(Duration.ofSeconds(2))))
                      .noSinks()
                      .sink(AlertSink.callback(delivered::add))
                      .build())) {
@@ -46,7 +46,7 @@ class SaturationAlertsTest {
                     .flatMap(i -> pool.queryOne("SELECT pg_sleep(0.01)", r -> 1).onErrorResume(e -> Mono.empty()).repeat(), 16)
                     .subscribe();
             try {
-                TestRegistries.await("every saturation alert firing", Duration.ofSeconds(20),
+                TestRegistries.await("every saturation alert firing", Duration.ofSeconds(30),
                         () -> firing(alerts).containsAll(SATURATION_RULES));
             } finally {
                 load.dispose();

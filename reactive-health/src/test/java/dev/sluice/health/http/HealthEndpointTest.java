@@ -90,9 +90,9 @@ class HealthEndpointTest {
         try (FaultProxy proxy = FaultProxy.start(db.host(), db.port());
              Endpoint e = new Endpoint(RegistryConfig.builder()
                      .pool(TestRegistries.pool("slow", db.at(proxy.host(), proxy.port())).shutdownGracePeriod(Duration.ZERO).build()).build(),
-                     fast().build(), Duration.ofSeconds(15))) {
+                     fast().interval(Duration.ofSeconds(1)).build(), Duration.ofSeconds(15))) {
             proxy.addLatency(Duration.ofMillis(80));
-            TestRegistries.await("not ready", Duration.ofSeconds(10), () -> e.get("/health/ready").statusCode() == 503);
+            TestRegistries.await("not ready", Duration.ofSeconds(15), () -> e.get("/health/ready").statusCode() == 503);
             JsonNode notReady = JSON.readTree(e.get("/health/ready").body());
             assertThat(notReady.get("status").asText()).isEqualTo("NOT_READY");
             assertThat(notReady.get("reasons").get(0).asText()).startsWith("pool 'slow' is DEGRADED");
@@ -102,7 +102,7 @@ class HealthEndpointTest {
             assertThat(e.get("/health/live").statusCode()).isEqualTo(200);
 
             proxy.blackHole();
-            TestRegistries.await("health 503", Duration.ofSeconds(10), () -> e.get("/health").statusCode() == 503);
+            TestRegistries.await("health 503", Duration.ofSeconds(15), () -> e.get("/health").statusCode() == 503);
             assertThat(JSON.readTree(e.get("/health").body()).get("status").asText()).isEqualTo("UNHEALTHY");
             assertThat(e.get("/health/live").statusCode()).as("pools never affect liveness").isEqualTo(200);
             proxy.passThrough();
