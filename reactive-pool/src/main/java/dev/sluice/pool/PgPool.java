@@ -372,7 +372,8 @@ public final class PgPool {
                 counters.acquired.sum(), counters.acquireTimeouts.sum(), counters.acquireRejections.sum(), counters.acquireErrors.sum(),
                 percentile(latency, 50), percentile(latency, 95), percentile(latency, 99),
                 Duration.ofNanos(latency.getTotalCount() == 0 ? 0 : latency.getMaxValue()),
-                counters.leaks.sum(), leaks, counters.retries(), breaker.state());
+                counters.leaks.sum(), leaks, counters.retries(), breaker.state(),
+                Duration.ofNanos(counters.acquireNanos.sum()));
     }
 
     /** Whether shutdown has begun. */

@@ -32,6 +32,8 @@ import java.util.List;
  * @param recentLeaks           the latest leak reports (at most 20)
  * @param retries               retries by the class of the failure that caused them
  * @param breakerState          the circuit breaker's state
+ * @param acquireTime           time waited by all successful acquires together; with {@code acquireCount} it gives the
+ *                              mean wait over any interval between two snapshots
  */
 public record PoolStats(
         String pool, PoolRole role,
@@ -39,7 +41,8 @@ public record PoolStats(
         long created, long reused, long closed, long recycled, long expired, long idleEvicted, long validationFailures,
         long acquireCount, long acquireTimeouts, long acquireRejections, long acquireErrors,
         Duration acquireP50, Duration acquireP95, Duration acquireP99, Duration acquireMax,
-        long leaks, List<LeakReport> recentLeaks, java.util.Map<ErrorClass, Long> retries, BreakerState breakerState) {
+        long leaks, List<LeakReport> recentLeaks, java.util.Map<ErrorClass, Long> retries, BreakerState breakerState,
+        Duration acquireTime) {
 
     /** Failed acquires of every kind. */
     public long errors() {
@@ -64,6 +67,11 @@ public record PoolStats(
     public double validationPassRate() {
         long validations = acquireCount + validationFailures;
         return validations == 0 ? 1.0 : (double) acquireCount / validations;
+    }
+
+    /** Mean wait of the successful acquires since the pool started ({@link Duration#ZERO} before the first). */
+    public Duration acquireMean() {
+        return acquireCount == 0 ? Duration.ZERO : acquireTime.dividedBy(acquireCount);
     }
 
     /** Share of the maximum in use, 0 to 1. */

@@ -51,6 +51,26 @@ class PgPoolBehaviourTest {
     }
 
     @Test
+    void acquireTimeAddsUpTheWaitsSoMeansCanBeTakenOverAnyInterval(TestDatabase db) {
+        PgPool pool = PgPool.create(Pools.config("waits", db).minConnections(1).maxConnections(1).build());
+        try {
+            pool.warmup().block();
+            PoolStats before = pool.stats();
+            var holder = pool.query("SELECT pg_sleep(0.4)", r -> 1).subscribe(v -> { }, e -> { });
+            Pools.await("first caller holds the connection", Duration.ofSeconds(3), () -> pool.stats().acquired() == 1);
+            assertThat(pool.queryOne("SELECT 1", r -> r.get(0, Integer.class)).block()).isEqualTo(1);
+            PoolStats after = pool.stats();
+            Duration waited = after.acquireTime().minus(before.acquireTime());
+            assertThat(after.acquireCount() - before.acquireCount()).isEqualTo(2);
+            assertThat(waited).as("the second caller waited for the first one's pg_sleep").isGreaterThan(Duration.ofMillis(200));
+            assertThat(after.acquireMean()).isEqualTo(after.acquireTime().dividedBy(after.acquireCount()));
+            holder.dispose();
+        } finally {
+            pool.close().block();
+        }
+    }
+
+    @Test
     void exhaustionErrorNamesPoolSizeUseAndWait(TestDatabase db) {
         PgPool pool = PgPool.create(Pools.config("tiny", db).minConnections(1).maxConnections(1)
                 .acquireTimeout(Duration.ofMillis(300)).build());

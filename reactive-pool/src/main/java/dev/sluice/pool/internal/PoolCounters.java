@@ -29,6 +29,8 @@ public final class PoolCounters implements PoolMetricsRecorder {
     public final LongAdder acquireErrors = new LongAdder();
     public final LongAdder allocationErrors = new LongAdder();
     public final LongAdder leaks = new LongAdder();
+    /** Nanoseconds waited by all successful acquires together, for averages over any interval. */
+    public final LongAdder acquireNanos = new LongAdder();
     private final java.util.EnumMap<dev.sluice.pool.ErrorClass, LongAdder> retries = new java.util.EnumMap<>(dev.sluice.pool.ErrorClass.class);
 
     public PoolCounters() {
@@ -60,6 +62,7 @@ public final class PoolCounters implements PoolMetricsRecorder {
     /** Records one successful acquire that waited {@code nanos}. */
     public void recordAcquire(long nanos) {
         acquired.increment();
+        acquireNanos.add(Math.max(nanos, 0));
         acquireLatency.recordValue(Math.min(Math.max(nanos, 0), MAX_TRACKED_NANOS));
     }
 

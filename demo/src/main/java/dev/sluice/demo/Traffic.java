@@ -1,0 +1,16 @@
+package dev.sluice.demo;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * One kind of work the demo's workload runs, one unit at a time: an order written to PostgreSQL, a session kept in
+ * KV, a report on the analytics pool. Sagas join the mix as one more {@code Traffic} once {@code reactive-saga} exists.
+ */
+interface Traffic {
+
+    /** A short name for the summary, such as {@code orders}. */
+    String name();
+
+    /** Cold: one unit of work, the {@code n}-th of this worker. */
+    Mono<Void> once(long n);
+}

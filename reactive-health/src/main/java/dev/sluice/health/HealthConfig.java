@@ -1,0 +1,297 @@
+package dev.sluice.health;
+
+import dev.sluice.pool.PoolRole;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Every setting of a {@link HealthMonitor}, immutable and validated by {@link Builder#build()}.
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>setting</th><th>default</th><th>range</th></tr>
+ *   <tr><td>{@code interval}</td><td>5 s</td><td>100 ms to 1 h</td></tr>
+ *   <tr><td>{@code poolCheckTimeout} / {@code poolDegradedAfter}</td><td>the smaller of 1 s and the interval / 100 ms</td><td>1 ms to the interval / 0 to the timeout</td></tr>
+ *   <tr><td>{@code bucketCheckTimeout} / {@code bucketDegradedAfter}</td><td>the smaller of 1 s and the interval / 50 ms</td><td>same</td></tr>
+ *   <tr><td>{@code connectionCheckTimeout} / {@code connectionDegradedAfter}</td><td>the smaller of 1 s and the interval / 50 ms</td><td>same</td></tr>
+ *   <tr><td>{@code history}</td><td>100 samples per subject</td><td>2 to 100,000</td></tr>
+ *   <tr><td>{@code rateWindow}</td><td>the larger of 1 min and the interval</td><td>the interval to 1 day</td></tr>
+ *   <tr><td>{@code rules}</td><td>{@link AlertRules#defaults()}</td><td></td></tr>
+ *   <tr><td>{@code sinks}</td><td>{@link AlertSink#log()}</td><td></td></tr>
+ *   <tr><td>{@code readinessRoles}</td><td>every role</td><td></td></tr>
+ *   <tr><td>{@code scheduler}</td><td>{@link Schedulers#parallel()}</td><td>timers and clock</td></tr>
+ * </table>
+ *
+ * <p>A check's time limit may not exceed the interval: that keeps one sampling round within one interval, so a
+ * failure shows in the next sample or the one after.
+ */
+public final class HealthConfig {
+
+    private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    private static final Duration MAX_INTERVAL = Duration.ofHours(1);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
+
+    private final Duration interval;
+    private final Duration poolCheckTimeout;
+    private final Duration poolDegradedAfter;
+    private final Duration bucketCheckTimeout;
+    private final Duration bucketDegradedAfter;
+    private final Duration connectionCheckTimeout;
+    private final Duration connectionDegradedAfter;
+    private final int history;
+    private final Duration rateWindow;
+    private final AlertRules rules;
+    private final List<AlertSink> sinks;
+    private final Set<PoolRole> readinessRoles;
+    private final Scheduler scheduler;
+
+    private HealthConfig(Builder b, Duration poolTimeout, Duration bucketTimeout, Duration connectionTimeout, Duration rateWindow) {
+        this.interval = b.interval;
+        this.poolCheckTimeout = poolTimeout;
+        this.poolDegradedAfter = b.poolDegradedAfter;
+        this.bucketCheckTimeout = bucketTimeout;
+        this.bucketDegradedAfter = b.bucketDegradedAfter;
+        this.connectionCheckTimeout = connectionTimeout;
+        this.connectionDegradedAfter = b.connectionDegradedAfter;
+        this.history = b.history;
+        this.rateWindow = rateWindow;
+        this.rules = b.rules;
+        this.sinks = List.copyOf(b.sinks);
+        this.readinessRoles = Set.copyOf(b.readinessRoles);
+        this.scheduler = b.scheduler;
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults. */
+    public static HealthConfig defaults() {
+        return builder().build();
+    }
+
+    /** Time between two sampling rounds. */
+    public Duration interval() {
+        return interval;
+    }
+
+    /** Time limit of a pool's {@code SELECT 1}, acquire included. */
+    public Duration poolCheckTimeout() {
+        return poolCheckTimeout;
+    }
+
+    /** A pool check slower than this is DEGRADED. */
+    public Duration poolDegradedAfter() {
+        return poolDegradedAfter;
+    }
+
+    /** Time limit of a bucket's status request. */
+    public Duration bucketCheckTimeout() {
+        return bucketCheckTimeout;
+    }
+
+    /** A bucket check slower than this is DEGRADED. */
+    public Duration bucketDegradedAfter() {
+        return bucketDegradedAfter;
+    }
+
+    /** Time limit of the NATS round-trip measurement. */
+    public Duration connectionCheckTimeout() {
+        return connectionCheckTimeout;
+    }
+
+    /** A NATS connection whose round trip is slower than this is DEGRADED. */
+    public Duration connectionDegradedAfter() {
+        return connectionDegradedAfter;
+    }
+
+    /** Samples kept per subject; also the most checks a check success rate counts. */
+    public int history() {
+        return history;
+    }
+
+    /** The window of error rates and mean acquire waits. */
+    public Duration rateWindow() {
+        return rateWindow;
+    }
+
+    /** The alert rules evaluated on every sample. */
+    public AlertRules rules() {
+        return rules;
+    }
+
+    /** Where alert events are delivered besides {@link HealthMonitor#alerts()}. */
+    public List<AlertSink> sinks() {
+        return sinks;
+    }
+
+    /** The roles of the pools whose state decides readiness. */
+    public Set<PoolRole> readinessRoles() {
+        return readinessRoles;
+    }
+
+    /** The scheduler of the sampling timer, the check timeouts and the clock that stamps samples. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public String toString() {
+        return "HealthConfig[interval=" + interval.toMillis() + "ms, poolCheckTimeout=" + poolCheckTimeout.toMillis()
+                + "ms, bucketCheckTimeout=" + bucketCheckTimeout.toMillis() + "ms, connectionCheckTimeout="
+                + connectionCheckTimeout.toMillis() + "ms, history=" + history + ", rateWindow=" + rateWindow.toMillis()
+                + "ms, rules=" + rules.names() + ", sinks=" + sinks.size() + ", readinessRoles=" + readinessRoles + "]";
+    }
+
+    /** Builds a {@link HealthConfig}. */
+    public static final class Builder {
+        private Duration interval = Duration.ofSeconds(5);
+        private Duration poolCheckTimeout;
+        private Duration poolDegradedAfter = Duration.ofMillis(100);
+        private Duration bucketCheckTimeout;
+        private Duration bucketDegradedAfter = Duration.ofMillis(50);
+        private Duration connectionCheckTimeout;
+        private Duration connectionDegradedAfter = Duration.ofMillis(50);
+        private int history = 100;
+        private Duration rateWindow;
+        private AlertRules rules = AlertRules.defaults();
+        private final List<AlertSink> sinks = new ArrayList<>(List.of(AlertSink.log()));
+        private Set<PoolRole> readinessRoles = EnumSet.allOf(PoolRole.class);
+        private Scheduler scheduler = Schedulers.parallel();
+
+        private Builder() {
+        }
+
+        /** Time between two sampling rounds, 100 ms to 1 h; 5 s by default. */
+        public Builder interval(Duration interval) {
+            this.interval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** Time limit of a pool check; by default the smaller of 1 s and the interval. */
+        public Builder poolCheckTimeout(Duration timeout) {
+            this.poolCheckTimeout = Objects.requireNonNull(timeout, "poolCheckTimeout");
+            return this;
+        }
+
+        /** A pool check slower than this is DEGRADED; 100 ms by default. */
+        public Builder poolDegradedAfter(Duration threshold) {
+            this.poolDegradedAfter = Objects.requireNonNull(threshold, "poolDegradedAfter");
+            return this;
+        }
+
+        /** Time limit of a bucket check; by default the smaller of 1 s and the interval. */
+        public Builder bucketCheckTimeout(Duration timeout) {
+            this.bucketCheckTimeout = Objects.requireNonNull(timeout, "bucketCheckTimeout");
+            return this;
+        }
+
+        /** A bucket check slower than this is DEGRADED; 50 ms by default. */
+        public Builder bucketDegradedAfter(Duration threshold) {
+            this.bucketDegradedAfter = Objects.requireNonNull(threshold, "bucketDegradedAfter");
+            return this;
+        }
+
+        /** Time limit of the NATS round-trip check; by default the smaller of 1 s and the interval. */
+        public Builder connectionCheckTimeout(Duration timeout) {
+            this.connectionCheckTimeout = Objects.requireNonNull(timeout, "connectionCheckTimeout");
+            return this;
+        }
+
+        /** A NATS round trip slower than this is DEGRADED; 50 ms by default. */
+        public Builder connectionDegradedAfter(Duration threshold) {
+            this.connectionDegradedAfter = Objects.requireNonNull(threshold, "connectionDegradedAfter");
+            return this;
+        }
+
+        /** Samples kept per subject, 2 to 100,000; 100 by default. */
+        public Builder history(int history) {
+            this.history = history;
+            return this;
+        }
+
+        /** The window of error rates and mean acquire waits, from the interval to 1 day; the larger of 1 min and the interval by default. */
+        public Builder rateWindow(Duration rateWindow) {
+            this.rateWindow = Objects.requireNonNull(rateWindow, "rateWindow");
+            return this;
+        }
+
+        /** The alert rules; {@link AlertRules#defaults()} by default, {@link AlertRules#none()} for none. */
+        public Builder rules(AlertRules rules) {
+            this.rules = Objects.requireNonNull(rules, "rules");
+            return this;
+        }
+
+        /** Adds a sink (the log sink is there by default; {@link #noSinks()} removes it). */
+        public Builder sink(AlertSink sink) {
+            this.sinks.add(Objects.requireNonNull(sink, "sink"));
+            return this;
+        }
+
+        /** Removes every sink, the default log sink included. */
+        public Builder noSinks() {
+            this.sinks.clear();
+            return this;
+        }
+
+        /** The roles of the pools whose state decides readiness; every role by default. */
+        public Builder readinessRoles(Set<PoolRole> roles) {
+            this.readinessRoles = EnumSet.noneOf(PoolRole.class);
+            this.readinessRoles.addAll(roles);
+            return this;
+        }
+
+        /** The scheduler of the timer, the timeouts and the clock; {@link Schedulers#parallel()} by default. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @throws IllegalArgumentException naming the setting, its value and the valid range
+         */
+        public HealthConfig build() {
+            if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0) {
+                throw new IllegalArgumentException("interval is " + interval.toMillis() + " ms; it must be from 100 ms to 1 h");
+            }
+            Duration fallback = DEFAULT_TIMEOUT.compareTo(interval) < 0 ? DEFAULT_TIMEOUT : interval;
+            Duration pool = timeout("poolCheckTimeout", poolCheckTimeout, fallback, poolDegradedAfter, "poolDegradedAfter");
+            Duration bucket = timeout("bucketCheckTimeout", bucketCheckTimeout, fallback, bucketDegradedAfter, "bucketDegradedAfter");
+            Duration connection = timeout("connectionCheckTimeout", connectionCheckTimeout, fallback, connectionDegradedAfter,
+                    "connectionDegradedAfter");
+            if (history < 2 || history > 100_000) {
+                throw new IllegalArgumentException("history is " + history + "; it must be from 2 to 100,000 samples per subject");
+            }
+            Duration window = rateWindow != null ? rateWindow : interval.compareTo(DEFAULT_RATE_WINDOW) > 0 ? interval : DEFAULT_RATE_WINDOW;
+            if (window.compareTo(interval) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("rateWindow is " + window.toMillis() + " ms; it must be from the interval ("
+                        + interval.toMillis() + " ms) to 1 day");
+            }
+            return new HealthConfig(this, pool, bucket, connection, window);
+        }
+
+        private Duration timeout(String name, Duration given, Duration fallback, Duration degradedAfter, String degradedName) {
+            Duration timeout = given == null ? fallback : given;
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(interval) > 0) {
+                throw new IllegalArgumentException(name + " is " + timeout.toMillis() + " ms; it must be from 1 ms to the interval ("
+                        + interval.toMillis() + " ms), so that one round of checks fits in one interval");
+            }
+            if (degradedAfter.isNegative() || degradedAfter.compareTo(timeout) > 0) {
+                throw new IllegalArgumentException(degradedName + " is " + degradedAfter.toMillis() + " ms; it must be from 0 to "
+                        + name + " (" + timeout.toMillis() + " ms)");
+            }
+            return timeout;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.sluice.health;
+
+import dev.sluice.pool.PoolRegistry;
+import dev.sluice.pool.RegistryConfig;
+import dev.sluice.testkit.FaultProxy;
+import dev.sluice.testkit.SluiceExtension;
+import dev.sluice.testkit.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The PostgreSQL check through a real pool: healthy, degraded behind latency, unhealthy behind a black hole, recovered. */
+@ExtendWith(SluiceExtension.class)
+class PoolCheckTest {
+
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    @Test
+    void poolStatusFollowsTheNetworkAndABlackHoleShowsWithinTwoIntervals(TestDatabase db) {
+        try (FaultProxy proxy = FaultProxy.start(db.host(), db.port());
+             PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder()
+                     .pool(TestRegistries.pool("primary", db.at(proxy.host(), proxy.port())).minConnections(1).maxConnections(4).build())
+                     .build())) {
+            registry.start().block();
+            List<PoolSample> samples = new CopyOnWriteArrayList<>();
+            try (HealthMonitor monitor = HealthMonitor.create(registry, HealthConfig.builder().interval(INTERVAL)
+                    .poolCheckTimeout(Duration.ofMillis(800)).rules(AlertRules.none()).noSinks().build())) {
+                monitor.samples().ofType(PoolSample.class).subscribe(samples::add);
+                monitor.start().block();
+
+                TestRegistries.await("a healthy sample", Duration.ofSeconds(15), () -> lastStatus(samples) == HealthStatus.HEALTHY);
+                CheckResult healthy = last(samples).check();
+                assertThat(healthy.error()).isEmpty();
+                assertThat(healthy.latency()).isPositive();
+                assertThat(healthy.subject()).isEqualTo(Subject.pool("primary"));
+
+                proxy.addLatency(Duration.ofMillis(100));
+                TestRegistries.await("a degraded sample", Duration.ofSeconds(15), () -> lastStatus(samples) == HealthStatus.DEGRADED);
+                assertThat(last(samples).check().latency()).as("each way 100 ms").isGreaterThan(Duration.ofMillis(100));
+                assertThat(last(samples).check().error()).isEmpty();
+
+                proxy.passThrough();
+                TestRegistries.await("healthy again", Duration.ofSeconds(15), () -> lastStatus(samples) == HealthStatus.HEALTHY);
+                proxy.blackHole();
+                long roundWhenBlackHoled = monitor.rounds();
+                TestRegistries.await("an unhealthy sample", Duration.ofSeconds(10), () -> lastStatus(samples) == HealthStatus.UNHEALTHY);
+                PoolSample unhealthy = samples.stream().filter(s -> s.status() == HealthStatus.UNHEALTHY).findFirst().orElseThrow();
+                assertThat(unhealthy.round()).as("unhealthy within two sampling intervals of the black hole")
+                        .isLessThanOrEqualTo(roundWhenBlackHoled + 2);
+                assertThat(unhealthy.check().error().orElseThrow()).contains("no answer within the check's time limit of 800 ms");
+                assertThat(unhealthy.check().latency()).isLessThan(Duration.ofSeconds(3));
+
+                proxy.passThrough();
+                TestRegistries.await("healthy after the network healed", Duration.ofSeconds(30),
+                        () -> lastStatus(samples) == HealthStatus.HEALTHY);
+            }
+        }
+    }
+
+    @Test
+    void anExhaustedPoolFailsItsCheckAtTheCheckLimitInsteadOfItsAcquireTimeout(TestDatabase db) {
+        try (PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder()
+                .pool(TestRegistries.pool("tiny", db).minConnections(1).maxConnections(1).acquireTimeout(Duration.ofSeconds(30)).build())
+                .build())) {
+            registry.start().block();
+            var holder = registry.pool("tiny").query("SELECT pg_sleep(20)", r -> 1).subscribe(v -> { }, e -> { });
+            TestRegistries.await("the only connection is taken", Duration.ofSeconds(5), () -> registry.pool("tiny").stats().acquired() == 1);
+            try (HealthMonitor monitor = HealthMonitor.create(registry, HealthConfig.builder().interval(Duration.ofSeconds(10))
+                    .poolCheckTimeout(Duration.ofMillis(300)).rules(AlertRules.none()).noSinks().build())) {
+                long start = System.nanoTime();
+                monitor.start().block(Duration.ofSeconds(10));
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+                PoolSample sample = monitor.report().orElseThrow().pools().get(0);
+                assertThat(sample.status()).isEqualTo(HealthStatus.UNHEALTHY);
+                assertThat(sample.check().error().orElseThrow()).contains("time limit of 300 ms");
+                assertThat(took).as("never hangs: well before the pool's 30 s acquire timeout").isLessThan(Duration.ofSeconds(5));
+                TestRegistries.await("the check's abandoned acquire left the queue", Duration.ofSeconds(5),
+                        () -> registry.pool("tiny").stats().pending() == 0);
+            } finally {
+                holder.dispose();
+            }
+        }
+    }
+
+    static HealthStatus lastStatus(List<? extends HealthSample> samples) {
+        return samples.isEmpty() ? null : last(samples).status();
+    }
+
+    private static <T> T last(List<T> list) {
+        return list.isEmpty() ? null : list.get(list.size() - 1);
+    }
+}
