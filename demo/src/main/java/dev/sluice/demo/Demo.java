@@ -6,6 +6,9 @@ import dev.sluice.health.HealthConfig;
 import dev.sluice.health.HealthMonitor;
 import dev.sluice.health.http.HealthEndpoint;
 import dev.sluice.pool.PgPool;
+import dev.sluice.saga.SagaExecutor;
+import dev.sluice.saga.SagaLog;
+import dev.sluice.saga.SagaLogConfig;
 import dev.sluice.pool.PgPoolConfig;
 import dev.sluice.pool.PoolRegistry;
 import dev.sluice.pool.PoolRole;
@@ -37,6 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Demo {
 
     private static final Duration FOR_DURATION_CAP = Duration.ofSeconds(3);
+    /** The demo's saga log lives in its own schema, dropped at the end (also on a user's own server). */
+    private static final SagaLogConfig SAGA_LOG = new SagaLogConfig("sluice_demo_sagas", "");
     private static final int PRIMARY_SIZE = 6;
 
     private final DemoOptions options;
@@ -113,36 +118,46 @@ public final class Demo {
 
     private int runWith(DemoServers servers) {
         String bucket = "sluice_demo_sessions";
+        String carts = "sluice_demo_carts";
         PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder()
                 .pool(pool("primary", servers.database()).role(PoolRole.PRIMARY).minConnections(2).maxConnections(PRIMARY_SIZE).build())
                 .pool(pool("analytics", servers.database()).role(PoolRole.ANALYTICS).minConnections(1).maxConnections(2)
                         .serverSetting("work_mem", "64MB").build())
                 .kv(NatsConfig.builder().servers(servers.natsUrl())
-                        .bucket(bucket, b -> b.storage(KvStorage.MEMORY).ttl(Duration.ofMinutes(10)).history(1)).build())
+                        .bucket(bucket, b -> b.storage(KvStorage.MEMORY).ttl(Duration.ofMinutes(10)).history(1))
+                        .bucket(carts, b -> b.storage(KvStorage.MEMORY).ttl(Duration.ofMinutes(10)).history(5)).build())
                 .build());
         try {
             registry.start().block(Duration.ofSeconds(60));
             registry.writes().update(OrderTraffic.CREATE).block(Duration.ofSeconds(10));
+            registry.writes().update(CheckoutSagas.CREATE).block(Duration.ofSeconds(10));
             if (servers.ownsPostgres()) {
                 // the embedded server preloads pg_stat_statements; the extension is created per database
                 registry.writes().update("CREATE EXTENSION IF NOT EXISTS pg_stat_statements").block(Duration.ofSeconds(10));
             }
-            return demonstrate(servers, registry, bucket);
+            SagaLog sagaLog = SagaLog.create(registry.writes(), SAGA_LOG);
+            sagaLog.migrate().block(Duration.ofSeconds(30));
+            try (SagaExecutor sagas = SagaExecutor.builder(sagaLog).build()) {
+                return demonstrate(servers, registry, bucket, new CheckoutSagas(sagas, registry.writes(), registry.kv(carts)));
+            }
         } catch (RuntimeException e) {
             out.println("demo: " + e.getMessage());
             return 1;
         } finally {
             registry.writes().update("DROP TABLE IF EXISTS " + OrderTraffic.TABLE).onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
+            registry.writes().update("DROP TABLE IF EXISTS " + CheckoutSagas.TABLE).onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
+            registry.writes().update("DROP SCHEMA IF EXISTS " + SAGA_LOG.schema() + " CASCADE").onErrorResume(e -> Mono.empty())
+                    .block(Duration.ofSeconds(10));
             registry.close();
         }
     }
 
-    private int demonstrate(DemoServers servers, PoolRegistry registry, String bucket) {
+    private int demonstrate(DemoServers servers, PoolRegistry registry, String bucket, CheckoutSagas checkouts) {
         List<AlertEvent> alerts = new CopyOnWriteArrayList<>();
         PgPool primary = registry.writes();
         PgPool analytics = registry.pool("analytics");
         Workload workload = new Workload(
-                List.of(new OrderTraffic(primary), new OrderTraffic(primary), new SessionTraffic(registry.kv(bucket))),
+                List.of(new OrderTraffic(primary), new OrderTraffic(primary), new SessionTraffic(registry.kv(bucket)), checkouts),
                 List.of(new ReportTraffic(analytics)), Duration.ofMillis(300),
                 new LoadShape(2, PRIMARY_SIZE * 3, options.duration()));
         Console console = new Console(out, workload::callers);
@@ -179,6 +194,7 @@ public final class Demo {
                 workload.close();
                 views.dispose();
                 Summary.print(console, ran, monitor, workload, alerts);
+                console.line(checkouts.summary());
             }
             console.line("shut down: endpoint closed, health monitor stopped; closing pools, KV and servers");
             return 0;

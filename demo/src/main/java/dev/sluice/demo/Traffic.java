@@ -4,7 +4,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * One kind of work the demo's workload runs, one unit at a time: an order written to PostgreSQL, a session kept in
- * KV, a report on the analytics pool. Sagas join the mix as one more {@code Traffic} once {@code reactive-saga} exists.
+ * KV, a checkout saga across both, a report on the analytics pool.
  */
 interface Traffic {
 
