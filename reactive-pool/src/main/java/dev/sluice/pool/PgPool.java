@@ -438,7 +438,12 @@ public final class PgPool {
             }
             long start = System.nanoTime();
             return Mono.from(pool.create())
-                    .retryWhen(Retry.max(config.maxConnections()).filter(PgPool::isValidationFailure)
+                    // A connection that fails validation is discarded and another tried, but only while the
+                    // caller's acquire timeout has time left: a pool full of dead connections must not turn
+                    // into a wait of maxConnections × acquireTimeout.
+                    .retryWhen(Retry.max(config.maxConnections())
+                            .filter(error -> isValidationFailure(error)
+                                    && System.nanoTime() - start < config.acquireTimeout().toNanos())
                             .doBeforeRetry(signal -> counters.validationFailures.increment()))
                     .onErrorMap(error -> translate(error, start))
                     .map(connection -> track(connection, start, callSite));
