@@ -1,0 +1,91 @@
+package dev.sluice.bench.load;
+
+import dev.sluice.bench.Progress;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A closed loop of blocking callers: one platform thread per caller, each running its operations one after
+ * another until the measurement is over, the way a thread-per-request application uses HikariCP or jnats.
+ */
+public final class BlockingLoad {
+
+    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+
+    /** One blocking operation, given the caller's index. */
+    @FunctionalInterface
+    public interface Call {
+        /** Runs the operation; an exception counts as a failed operation. */
+        void run(int caller) throws Exception;
+    }
+
+    /**
+     * One operation of a caller's cycle.
+     *
+     * @param name the operation's name (for per-operation latencies when a cycle has several)
+     * @param call the operation
+     */
+    public record Step(String name, Call call) {
+    }
+
+    private BlockingLoad() {
+    }
+
+    /**
+     * Starts one thread per caller, each cycling through {@code steps}, runs the warm-up and the window, then stops
+     * the threads.
+     *
+     * @throws LoadNotStartedException when the JVM cannot start that many threads; those started are stopped first
+     */
+    public static Measurement run(String system, LoadPlan plan, List<Step> steps, Progress progress) throws InterruptedException {
+        LatencyRecorder recorder = new LatencyRecorder(steps.stream().map(Step::name).toList());
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> threads = new ArrayList<>(plan.callers());
+        try {
+            for (int i = 0; i < plan.callers(); i++) {
+                int caller = i;
+                Thread thread = new Thread(() -> loop(steps, caller, recorder, running), system + "-caller-" + i);
+                thread.setDaemon(true);
+                try {
+                    thread.start();
+                } catch (OutOfMemoryError e) {
+                    throw new LoadNotStartedException("the JVM could start only " + threads.size() + " of " + plan.callers()
+                            + " threads: " + e.getMessage(), e);
+                }
+                threads.add(thread);
+            }
+            return MeasurementWindow.measure(system, plan, recorder, progress);
+        } finally {
+            running.set(false);
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            int busy = 0;
+            for (Thread thread : threads) {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                if (thread.isAlive()) {
+                    busy++;
+                }
+            }
+            if (busy > 0) {
+                progress.note(system + ": " + busy + " caller threads were still busy " + STOP_WAIT.toSeconds()
+                        + " s after the end of the measurement");
+            }
+        }
+    }
+
+    private static void loop(List<Step> steps, int caller, LatencyRecorder recorder, AtomicBoolean running) {
+        while (running.get()) {
+            for (Step step : steps) {
+                long start = System.nanoTime();
+                try {
+                    step.call().run(caller);
+                    recorder.success(step.name(), System.nanoTime() - start);
+                } catch (Exception e) {
+                    recorder.failure(e);
+                }
+            }
+        }
+    }
+}
