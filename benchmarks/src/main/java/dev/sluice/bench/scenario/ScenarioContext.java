@@ -1,0 +1,149 @@
+package dev.sluice.bench.scenario;
+
+import dev.sluice.bench.BenchOptions;
+import dev.sluice.bench.Progress;
+import dev.sluice.testkit.NatsServer;
+import dev.sluice.testkit.PostgresServer;
+import dev.sluice.testkit.SluiceServers;
+import dev.sluice.testkit.TestDatabase;
+import io.nats.client.Connection;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What every scenario shares: the options, the progress printer, where files go, and the servers, started on first
+ * use by the testkit (the user's own through {@code SLUICE_PG_URL} / {@code SLUICE_NATS_URL}, else embedded). The
+ * benchmark database is created once per run and dropped by {@link #close()}.
+ */
+public final class ScenarioContext implements AutoCloseable {
+
+    private final BenchOptions options;
+    private final Progress progress;
+    private final Map<String, String> env;
+    private PostgresServer postgres;
+    private TestDatabase database;
+    private NatsServer nats;
+    private String natsVersion;
+    private boolean primed;
+
+    /**
+     * @param options  the command line
+     * @param progress where progress goes
+     * @param env      the environment (for {@code SLUICE_PGBENCH} and the PATH)
+     */
+    public ScenarioContext(BenchOptions options, Progress progress, Map<String, String> env) {
+        this.options = options;
+        this.progress = progress;
+        this.env = Map.copyOf(env);
+    }
+
+    /** The command line. */
+    public BenchOptions options() {
+        return options;
+    }
+
+    /** Where progress goes. */
+    public Progress progress() {
+        return progress;
+    }
+
+    /** The environment. */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** Where this run's files go. */
+    public Path output() {
+        return options.output();
+    }
+
+    /** The benchmark database, created on first call (and the server started, when it is embedded). */
+    public synchronized TestDatabase database() {
+        if (database == null) {
+            progress.line("starting PostgreSQL (SLUICE_PG_URL, else embedded) ...");
+            postgres = SluiceServers.postgres();
+            database = postgres.createDatabase("bench");
+            progress.line("PostgreSQL " + postgres.version() + ": " + postgres + ", database " + database.database());
+            primeSharedThreads();
+        }
+        return database;
+    }
+
+    /** The NATS server, started on first call when it is embedded. */
+    public synchronized NatsServer nats() {
+        if (nats == null) {
+            progress.line("starting NATS with JetStream (SLUICE_NATS_URL, else embedded) ...");
+            nats = SluiceServers.nats();
+            natsVersion = readNatsVersion(nats.url());
+            progress.line("nats-server " + natsVersion + ": " + nats);
+        }
+        return nats;
+    }
+
+    /** PostgreSQL's version, or a sentence saying this run did not use it. */
+    public synchronized String postgresVersion() {
+        return postgres == null ? "not used in this run" : postgres.version();
+    }
+
+    /** nats-server's version, or a sentence saying this run did not use it. */
+    public synchronized String natsVersion() {
+        return nats == null ? "not used in this run" : natsVersion;
+    }
+
+    /**
+     * Starts the threads that Reactor Netty and Reactor share between every client of the JVM (event loops, the
+     * parallel scheduler) by opening and closing one R2DBC connection, so the first system measured is not charged
+     * for threads every later one finds already running.
+     */
+    private void primeSharedThreads() {
+        if (primed) {
+            return;
+        }
+        PostgresqlConnectionConfiguration.Builder config = PostgresqlConnectionConfiguration.builder()
+                .host(database.host()).port(database.port()).database(database.database()).username(database.user())
+                .applicationName("bench-prime");
+        if (!database.password().isEmpty()) {
+            config.password(database.password());
+        }
+        new PostgresqlConnectionFactory(config.build()).create()
+                .flatMap(c -> Mono.from(c.close()))
+                .block(Duration.ofSeconds(30));
+        for (int i = 0; i < Schedulers.DEFAULT_POOL_SIZE; i++) {
+            Schedulers.parallel().schedule(() -> { });
+        }
+        primed = true;
+    }
+
+    private static String readNatsVersion(String url) {
+        try {
+            Connection c = Nats.connect(new Options.Builder().servers(url.split(",")).connectionName("bench-probe").build());
+            try {
+                return c.getServerInfo().getVersion();
+            } finally {
+                c.close();
+            }
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Drops the benchmark database (the embedded servers themselves stop when the JVM exits). */
+    @Override
+    public synchronized void close() {
+        if (database != null) {
+            try {
+                postgres.dropDatabase(database);
+            } catch (RuntimeException e) {
+                progress.line("could not drop the benchmark database " + database.database() + ": " + e.getMessage());
+            }
+        }
+    }
+}
