@@ -20,13 +20,14 @@ import java.util.regex.Pattern;
  * @param rounds        turns each system gets in the headline measurements, alternating with its peers
  * @param sweepWarmup   warm-up of each point of the caller sweep
  * @param sweepDuration window of each point of the caller sweep
+ * @param firstWarmup   warm-up of the first turn of each kind of system in the run (JIT compilation)
  * @param callers       overrides every selected scenario's number of concurrent callers
  * @param poolSize      overrides every selected scenario's pool size
  * @param output        where results.json, report.md and the chart go
  * @param overridden    whether --duration, --warmup, --rounds, --callers or --pool-size changed the profile
  */
 public record BenchOptions(boolean quick, List<String> scenarios, Duration warmup, Duration duration, int rounds,
-                           Duration sweepWarmup, Duration sweepDuration, OptionalInt callers, OptionalInt poolSize, Path output,
+                           Duration sweepWarmup, Duration sweepDuration, Duration firstWarmup, OptionalInt callers, OptionalInt poolSize, Path output,
                            boolean overridden) {
 
     /** Scenario names accepted by {@code --scenario}, in the order a full run takes them. */
@@ -43,7 +44,8 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
               --scenario NAME    run only this scenario (repeat, or separate with commas):
                                  pool-round-trip, callers-10k, kv, health-overhead, jmh
               --duration D       length of each measurement window (10s by default, 2s with --quick; 500ms, 1m, ...)
-              --warmup D         warm-up before each window (3s by default, 1s with --quick)
+              --warmup D         warm-up before each window (3s by default, 1s with --quick; the first
+                                 turn of each system warms up for 6s, 3s with --quick, unless this is given)
               --rounds N         turns of each system, alternating with its peers (2 by default, 1 with --quick)
               --callers N        concurrent callers of every selected scenario (defaults: 64; 10000 for callers-10k)
               --pool-size N      pool size of every selected scenario (defaults: 8; 20 for callers-10k)
@@ -104,6 +106,7 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
         Duration sweepWarm = warmup != null ? warmup : quick ? Duration.ofMillis(500) : Duration.ofSeconds(2);
         return new BenchOptions(quick, scenarios.isEmpty() ? SCENARIOS : scenarios, warm, window,
                 rounds == null ? (quick ? 1 : 2) : rounds, sweepWarm, sweepWindow,
+                warmup != null ? warmup : quick ? Duration.ofSeconds(3) : Duration.ofSeconds(6),
                 callers == null ? OptionalInt.empty() : OptionalInt.of(callers),
                 poolSize == null ? OptionalInt.empty() : OptionalInt.of(poolSize), output, overridden);
     }

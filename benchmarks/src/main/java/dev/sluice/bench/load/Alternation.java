@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Measures several systems in the same run, taking turns: round 1 in the given order, round 2 in the reverse order,
@@ -19,17 +21,23 @@ public final class Alternation {
 
     private static final Duration PAUSE = Duration.ofMillis(300);
 
+    /** Kinds of system that have had their first, longer warm-up in this JVM. */
+    private static final Set<Class<?>> WARMED = ConcurrentHashMap.newKeySet();
+
     private Alternation() {
     }
 
     /**
-     * Runs the rounds and returns one result per system, in the order given. A system that is unavailable, cannot
+     * Runs the rounds and returns one result per system, in the order given. The first turn of each kind of system in
+     * this JVM warms up for {@code firstWarmup} (when that is longer than the plan's), so the JIT has compiled its
+     * paths before anything of it is measured, whichever scenario comes first.
+     * A system that is unavailable, cannot
      * take the load, or fails is not tried again in later rounds; it is reported as skipped with the reason, or,
      * when earlier rounds of it were measured, with those rounds and the reason in its details
      * ({@code failedLaterRound}).
      */
-    public static List<SystemResult> run(List<? extends LoadSystem> systems, LoadPlan plan, int rounds, Progress progress)
-            throws InterruptedException {
+    public static List<SystemResult> run(List<? extends LoadSystem> systems, LoadPlan plan, int rounds, Duration firstWarmup,
+                                         Progress progress) throws InterruptedException {
         Map<String, List<Measurement>> windows = new LinkedHashMap<>();
         Map<String, String> skipped = new LinkedHashMap<>();
         for (LoadSystem system : systems) {
@@ -46,8 +54,10 @@ public final class Alternation {
                     continue;
                 }
                 progress.system(system.name(), round, rounds);
+                LoadPlan turn = WARMED.add(system.getClass()) && firstWarmup.compareTo(plan.warmup()) > 0
+                        ? new LoadPlan(plan.callers(), firstWarmup, plan.duration()) : plan;
                 try {
-                    windows.get(system.name()).add(measureOnce(system, plan, progress));
+                    windows.get(system.name()).add(measureOnce(system, turn, progress));
                 } catch (LoadNotStartedException e) {
                     skipped.put(system.name(), "could not run with " + plan.callers() + " callers: " + e.getMessage());
                 } catch (InterruptedException e) {

@@ -107,7 +107,9 @@ public final class Measurement {
                 added = m.threadsAdded;
                 before = m.threadsBefore;
             }
-            heap = heap == null ? m.heapBytes : m.heapBytes == null ? heap : Math.max(heap, m.heapBytes);
+            if (heap == null || m.heapBytes != null && m.heapBytes > heap) {
+                heap = m.heapBytes;
+            }
             samples.addAll(m.errorSamples);
             extra.putAll(m.extra);
         }

@@ -71,7 +71,7 @@ public final class HealthOverhead implements Scenario {
                 new SluicePoolSystem("sluice", settings, health::attach),
                 new SluicePoolSystem("sluice-health-off", settings, pool -> () -> { }));
         List<SystemResult> results = Alternation.run(systems, new LoadPlan(callers, options.warmup(), options.duration()),
-                options.rounds(), context.progress());
+                options.rounds(), options.firstWarmup(), context.progress());
         Map<String, Double> ratios = Ratios.of("sluice", results);
         List<GoalCheck> goals = List.of(GoalCheck.ratioAtLeast("sluice/sluice-health-off", 0.98, ratios, "not measured"));
         return new ScenarioResult(NAME, title(), shown, results, ratios, goals, List.of(), List.of());

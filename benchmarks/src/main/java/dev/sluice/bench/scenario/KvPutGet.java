@@ -62,7 +62,7 @@ public final class KvPutGet implements Scenario {
         try {
             List<LoadSystem> systems = List.of(new SluiceKvSystem(url, workload), new JnatsKvSystem(url, workload));
             results = Alternation.run(systems, new LoadPlan(callers, options.warmup(), options.duration()), options.rounds(),
-                    context.progress());
+                    options.firstWarmup(), context.progress());
         } finally {
             deleteBucket(url, bucket, context);
         }

@@ -68,7 +68,7 @@ public final class PoolRoundTrip implements Scenario {
                 + "/usr/lib/postgresql/*/bin; Debian: apt-get install postgresql-client)", context.output().resolve("pgbench")));
 
         LoadPlan plan = new LoadPlan(callers, options.warmup(), options.duration());
-        List<SystemResult> results = Alternation.run(systems, plan, options.rounds(), progress);
+        List<SystemResult> results = Alternation.run(systems, plan, options.rounds(), options.firstWarmup(), progress);
         Map<String, Double> ratios = Ratios.of("sluice", results);
         String missing = "not measured (a system was skipped)";
         List<GoalCheck> goals = List.of(
@@ -111,7 +111,8 @@ public final class PoolRoundTrip implements Scenario {
                 results = headline;
             } else {
                 context.progress().line("-- caller sweep: " + callers + " callers");
-                results = Alternation.run(pools, new LoadPlan(callers, options.sweepWarmup(), options.sweepDuration()), 1, context.progress());
+                results = Alternation.run(pools, new LoadPlan(callers, options.sweepWarmup(), options.sweepDuration()), 1,
+                        options.firstWarmup(), context.progress());
             }
             for (SystemResult r : results) {
                 if (r.measured() && pools.stream().anyMatch(p -> p.name().equals(r.name()))) {

@@ -57,7 +57,7 @@ public final class TenThousandCallers implements Scenario {
         PgPoolSettings settings = new PgPoolSettings(context.database(), poolSize, ACQUIRE_TIMEOUT);
         List<LoadSystem> systems = List.of(SluicePoolSystem.plain(settings), new R2dbcPoolSystem(settings), new HikariSystem(settings));
         LoadPlan plan = new LoadPlan(callers, options.warmup(), options.duration());
-        List<SystemResult> results = Alternation.run(systems, plan, 1, context.progress());
+        List<SystemResult> results = Alternation.run(systems, plan, 1, options.firstWarmup(), context.progress());
         Map<String, Double> ratios = Ratios.of("sluice", results);
 
         List<GoalCheck> goals = new ArrayList<>();

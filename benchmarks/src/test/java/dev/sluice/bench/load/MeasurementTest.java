@@ -46,4 +46,17 @@ class MeasurementTest {
         assertThat(r.heapBytes()).isEqualTo(300);
         assertThat(r.details()).containsEntry("windows", 2).containsEntry("threadsAdded", 6);
     }
+
+    @Test
+    void roundsOfAChildProcessHaveNoHeap() {
+        Histogram h = new Histogram(TimeUnit.MINUTES.toNanos(2), 3);
+        h.recordValue(50_000);
+        Measurement pgbench = Measurement.window(h, Map.of(), 0, 0, 1.0, 2, null, List.of(), Map.of()).withThreadsBefore(0);
+
+        SystemResult r = Measurement.merge(List.of(pgbench, pgbench)).toResult("pgbench");
+
+        assertThat(r.heapBytes()).isNull();
+        assertThat(r.opsPerSec()).isEqualTo(1.0);
+        assertThat(r.peakThreads()).isEqualTo(2);
+    }
 }
