@@ -83,7 +83,7 @@ public final class Bench {
         progress.line("");
         for (ScenarioResult r : results) {
             for (GoalCheck g : r.goals()) {
-                progress.line(String.format("%-16s %-40s %-28s goal %-22s %s", r.name(), g.name(), g.measured(), g.goal(),
+                progress.line(String.format(java.util.Locale.ROOT, "%-16s %-40s %-28s goal %-22s %s", r.name(), g.name(), g.measured(), g.goal(),
                         g.met() == null ? "n/a" : g.met() ? "met" : "NOT met"));
             }
         }

@@ -89,7 +89,7 @@ public final class Alternation {
     }
 
     /** One turn of one system, with the threads alive before it opened. */
-    public static Measurement measureOnce(LoadSystem system, LoadPlan plan, Progress progress) throws Exception {
+    private static Measurement measureOnce(LoadSystem system, LoadPlan plan, Progress progress) throws Exception {
         int before = JvmResources.liveThreads();
         JvmResources.resetPeakThreads();
         Measurement m = system.measure(plan, progress);

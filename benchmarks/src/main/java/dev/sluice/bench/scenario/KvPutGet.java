@@ -87,7 +87,9 @@ public final class KvPutGet implements Scenario {
         shown.put("window", Progress.duration(options.duration()));
         shown.put("rounds", options.rounds());
         List<String> notes = List.of("Threads added: live threads at the peak of a turn minus those alive before its "
-                + "client opened (jnats' own connection threads count for both).");
+                + "client opened. Both count the threads of their jnats connection (reader, writer, timer and callback "
+                + "threads); Sluice's store also starts Reactor's bounded-elastic threads for its blocking start-up. "
+                + "Neither count grows with Sluice's callers; jnats' blocking API adds one thread per caller.");
         return new ScenarioResult(NAME, title(), shown, results, ratios, goals, List.of(), notes);
     }
 

@@ -79,7 +79,7 @@ public final class PoolRoundTrip implements Scenario {
         List<SweepPoint> sweep = sweep(context, pools, callers, results);
         Path chart = context.output().resolve(MarkdownReport.SWEEP_CHART);
         if (!sweep.isEmpty()) {
-            SweepChart.write(sweep, "SELECT 1 through a pool of " + poolSize + " (" + settings.database().host() + ")", chart);
+            SweepChart.write(sweep, "SELECT 1 through a pool of " + poolSize + ": throughput by concurrent callers", chart);
             progress.line("caller sweep chart: " + chart.toAbsolutePath());
         }
 
@@ -97,6 +97,8 @@ public final class PoolRoundTrip implements Scenario {
                 + "round trips on this machine with that many connections, not a pool.");
         notes.add("Statements: Sluice and r2dbc-pool send `SELECT 1` without parameters (r2dbc-postgresql's simple query "
                 + "protocol); HikariCP/pgjdbc and pgbench -M prepared use server-side prepared statements.");
+        notes.add("pgbench's latencies come from its per-transaction log, timed with its own coarse clock (under load it reuses "
+                + "one timestamp for several transactions, so a p50 can read 0): compare its throughput, not its p50.");
         return new ScenarioResult(NAME, title(), shown, results, ratios, goals, sweep, notes);
     }
 

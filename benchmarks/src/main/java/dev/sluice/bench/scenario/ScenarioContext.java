@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class ScenarioContext implements AutoCloseable {
 
+    private static final int VERSION_ATTEMPTS = 5;
+
     private final BenchOptions options;
     private final Progress progress;
     private final Map<String, String> env;
@@ -122,17 +124,26 @@ public final class ScenarioContext implements AutoCloseable {
         primed = true;
     }
 
+    /** The server's version as it reports it on connect; a few attempts, since a busy machine may be slow to answer. */
     private static String readNatsVersion(String url) {
-        try {
-            Connection c = Nats.connect(new Options.Builder().servers(url.split(",")).connectionName("bench-probe").build());
+        Exception last = null;
+        for (int attempt = 0; attempt < VERSION_ATTEMPTS; attempt++) {
             try {
-                return c.getServerInfo().getVersion();
-            } finally {
-                c.close();
+                Connection c = Nats.connect(new Options.Builder().servers(url.split(",")).connectionName("bench-probe")
+                        .connectionTimeout(Duration.ofSeconds(5)).build());
+                try {
+                    return c.getServerInfo().getVersion();
+                } finally {
+                    c.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "unknown (interrupted)";
+            } catch (Exception e) {
+                last = e;
             }
-        } catch (Exception e) {
-            return "unknown (" + e.getMessage() + ")";
         }
+        return "unknown (" + last.getMessage() + ")";
     }
 
     /** Drops the benchmark database (the embedded servers themselves stop when the JVM exits). */

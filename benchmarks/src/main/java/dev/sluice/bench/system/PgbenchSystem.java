@@ -125,6 +125,7 @@ public final class PgbenchSystem implements LoadSystem {
         Files.delete(logs);
         Map<String, Object> extra = new LinkedHashMap<>();
         PgbenchOutput.tps(output).ifPresent(tps -> extra.put("pgbenchTps", tps));
+        extra.put("pgbenchTransactions", PgbenchOutput.processed(output));
         extra.put("command", "pgbench -n -M prepared -c " + clients + " -j " + threads + " -T " + seconds + " -f select1.sql");
         extra.put("note", "separate process: peakThreads are pgbench's own threads, no JVM heap");
         progress.running(name(), Duration.ofSeconds(seconds), Duration.ofSeconds(seconds), latency.getTotalCount());
