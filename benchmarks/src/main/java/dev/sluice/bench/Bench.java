@@ -60,8 +60,10 @@ public final class Bench {
         try (ScenarioContext context = new ScenarioContext(options, progress, System.getenv())) {
             for (Scenario scenario : Scenarios.select(options.scenarios())) {
                 progress.scenario(scenario.name(), scenario.title());
+                Instant scenarioStart = Instant.now();
                 try {
                     results.add(scenario.run(context));
+                    progress.line(scenario.name() + " took " + Duration.between(scenarioStart, Instant.now()).toSeconds() + " s");
                 } catch (Exception e) {
                     status = 1;
                     progress.line("scenario " + scenario.name() + " failed: " + e);
@@ -71,8 +73,10 @@ public final class Bench {
             }
             if (options.runs("jmh")) {
                 progress.scenario("jmh", "microbenchmarks of the hot paths, without servers");
+                Instant jmhStart = Instant.now();
                 try {
                     micro = JmhSuite.run(options.quick(), output, progress);
+                    progress.line("jmh took " + Duration.between(jmhStart, Instant.now()).toSeconds() + " s");
                 } catch (Exception e) {
                     status = 1;
                     progress.line("jmh failed: " + e);

@@ -70,15 +70,16 @@ public final class Progress {
         out.flush();
     }
 
-    /** A system's turn ended: its numbers so far, or why it was skipped. */
-    public synchronized void result(String system, List<Measurement> windows, String skipped) {
+    /** A system's turn ended after {@code took}: its numbers, or why it was skipped. */
+    public synchronized void result(String system, List<Measurement> windows, String skipped, Duration took) {
         endLine();
         if (skipped != null) {
             out.printf(Locale.ROOT, "[%s] %s: skipped: %s%n", scenario, system, skipped);
         } else if (!windows.isEmpty()) {
             Measurement last = windows.get(windows.size() - 1);
-            out.printf(Locale.ROOT, "[%s] %s: %,.0f ops/s, p50 %.2f ms, p99 %.2f ms, %d errors, peak threads %d (+%d)%n", scenario, system,
-                    last.opsPerSec(), last.percentileMs(50), last.percentileMs(99), last.errors(), last.peakThreads(), last.threadsAdded());
+            out.printf(Locale.ROOT, "[%s] %s: %,.0f ops/s, p50 %.2f ms, p99 %.2f ms, %d errors, peak threads %d (+%d); turn took %s%n",
+                    scenario, system, last.opsPerSec(), last.percentileMs(50), last.percentileMs(99), last.errors(), last.peakThreads(),
+                    last.threadsAdded(), duration(Duration.ofSeconds(took.toSeconds())));
         }
     }
 

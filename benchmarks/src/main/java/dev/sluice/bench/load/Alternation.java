@@ -56,6 +56,7 @@ public final class Alternation {
                 progress.system(system.name(), round, rounds);
                 LoadPlan turn = WARMED.add(system.getClass()) && firstWarmup.compareTo(plan.warmup()) > 0
                         ? new LoadPlan(plan.callers(), firstWarmup, plan.duration()) : plan;
+                long turnStart = System.nanoTime();
                 try {
                     windows.get(system.name()).add(measureOnce(system, turn, progress));
                 } catch (LoadNotStartedException e) {
@@ -65,7 +66,8 @@ public final class Alternation {
                 } catch (Exception e) {
                     skipped.put(system.name(), "failed: " + e);
                 }
-                progress.result(system.name(), windows.get(system.name()), skipped.get(system.name()));
+                progress.result(system.name(), windows.get(system.name()), skipped.get(system.name()),
+                        Duration.ofNanos(System.nanoTime() - turnStart));
                 Thread.sleep(PAUSE.toMillis());
             }
         }

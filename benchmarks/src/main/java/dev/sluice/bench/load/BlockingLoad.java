@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BlockingLoad {
 
+    private static final Duration GRACE = Duration.ofSeconds(2);
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
     /** One blocking operation, given the caller's index. */
@@ -60,18 +61,31 @@ public final class BlockingLoad {
             return MeasurementWindow.measure(system, plan, recorder, progress);
         } finally {
             running.set(false);
-            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-            int busy = 0;
-            for (Thread thread : threads) {
-                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-                if (thread.isAlive()) {
-                    busy++;
-                }
+            stop(system, threads, progress);
+        }
+    }
+
+    /**
+     * Lets every caller finish its current operation; callers still blocked after {@link #GRACE} (waiting in a pool's
+     * queue, say) are interrupted, so a turn does not end at the pace of the slowest waiter's timeout.
+     */
+    private static void stop(String system, List<Thread> threads, Progress progress) throws InterruptedException {
+        long graceEnd = System.nanoTime() + GRACE.toNanos();
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, (graceEnd - System.nanoTime()) / 1_000_000));
+        }
+        threads.stream().filter(Thread::isAlive).forEach(Thread::interrupt);
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        int busy = 0;
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (thread.isAlive()) {
+                busy++;
             }
-            if (busy > 0) {
-                progress.note(system + ": " + busy + " caller threads were still busy " + STOP_WAIT.toSeconds()
-                        + " s after the end of the measurement");
-            }
+        }
+        if (busy > 0) {
+            progress.note(system + ": " + busy + " caller threads were still busy " + (GRACE.plus(STOP_WAIT)).toSeconds()
+                    + " s after the end of the measurement");
         }
     }
 

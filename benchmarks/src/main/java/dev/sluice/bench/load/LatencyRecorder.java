@@ -27,6 +27,7 @@ final class LatencyRecorder {
     private final LongAdder warmupErrors = new LongAdder();
     private final ConcurrentLinkedQueue<String> errorSamples = new ConcurrentLinkedQueue<>();
     private volatile boolean inWindow;
+    private volatile boolean windowClosed;
 
     LatencyRecorder(List<String> operations) {
         if (operations.size() > 1) {
@@ -45,8 +46,11 @@ final class LatencyRecorder {
         completed.increment();
     }
 
-    /** One operation failed. */
+    /** One operation failed (after the window, while callers are being stopped, failures are not counted). */
     void failure(Throwable error) {
+        if (windowClosed) {
+            return;
+        }
         if (!inWindow) {
             warmupErrors.increment();
             return;
@@ -77,6 +81,7 @@ final class LatencyRecorder {
     /** Closes the window and returns what it recorded. */
     Snapshot closeWindow() {
         inWindow = false;
+        windowClosed = true;
         Map<String, Histogram> ops = new LinkedHashMap<>();
         byOperation.forEach((name, recorder) -> ops.put(name, recorder.getIntervalHistogram()));
         return new Snapshot(all.getIntervalHistogram(), ops, errors.sum(), warmupErrors.sum(), List.copyOf(errorSamples));

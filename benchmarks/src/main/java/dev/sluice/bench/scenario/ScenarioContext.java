@@ -11,6 +11,7 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -26,6 +27,7 @@ import java.util.Map;
 public final class ScenarioContext implements AutoCloseable {
 
     private static final int VERSION_ATTEMPTS = 5;
+    private static final int PRIMING_CONNECTIONS = 8;
 
     private final BenchOptions options;
     private final Progress progress;
@@ -74,7 +76,7 @@ public final class ScenarioContext implements AutoCloseable {
             postgres = SluiceServers.postgres();
             database = postgres.createDatabase("bench");
             progress.line("PostgreSQL " + postgres.version() + ": " + postgres + ", database " + database.database());
-            primeSharedThreads();
+            primeSharedClients();
         }
         return database;
     }
@@ -101,23 +103,33 @@ public final class ScenarioContext implements AutoCloseable {
     }
 
     /**
-     * Starts the threads that Reactor Netty and Reactor share between every client of the JVM (event loops, the
-     * parallel scheduler) by opening and closing one R2DBC connection, so the first system measured is not charged
-     * for threads every later one finds already running.
+     * Starts the threads that Reactor Netty and Reactor share between every R2DBC client of the JVM (event loops,
+     * the parallel scheduler) and lets the JIT compile the code they share (Netty, r2dbc-postgresql, Reactor): eight
+     * plain driver connections run {@code SELECT 1} for {@link BenchOptions#firstWarmup()}. Without it the first
+     * system measured would pay for both, and its peers would not.
      */
-    private void primeSharedThreads() {
+    private void primeSharedClients() {
         if (primed) {
             return;
         }
+        progress.line("priming the shared R2DBC client stack for " + Progress.duration(options.firstWarmup()) + " ...");
         PostgresqlConnectionConfiguration.Builder config = PostgresqlConnectionConfiguration.builder()
                 .host(database.host()).port(database.port()).database(database.database()).username(database.user())
                 .applicationName("bench-prime");
         if (!database.password().isEmpty()) {
             config.password(database.password());
         }
-        new PostgresqlConnectionFactory(config.build()).create()
-                .flatMap(c -> Mono.from(c.close()))
-                .block(Duration.ofSeconds(30));
+        PostgresqlConnectionFactory factory = new PostgresqlConnectionFactory(config.build());
+        long deadline = System.nanoTime() + options.firstWarmup().toNanos();
+        Flux.range(0, PRIMING_CONNECTIONS)
+                .flatMap(i -> Mono.usingWhen(factory.create(),
+                        c -> Flux.defer(() -> Flux.from(c.createStatement("SELECT 1").execute())
+                                        .concatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))))
+                                .repeat(() -> System.nanoTime() < deadline)
+                                .then(),
+                        c -> c.close()))
+                .then()
+                .block(options.firstWarmup().plusSeconds(30));
         for (int i = 0; i < Schedulers.DEFAULT_POOL_SIZE; i++) {
             Schedulers.parallel().schedule(() -> { });
         }
