@@ -45,7 +45,7 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
                                  pool-round-trip, callers-10k, kv, health-overhead, jmh
               --duration D       length of each measurement window (10s by default, 2s with --quick; 500ms, 1m, ...)
               --warmup D         warm-up before each window (3s by default, 1s with --quick; the first
-                                 turn of each system warms up for 6s, 4s with --quick, unless this is given)
+                                 turn of each system warms up for 6s, unless this is given)
               --rounds N         turns of each system, alternating with its peers (2 by default, 1 with --quick)
               --callers N        concurrent callers of every selected scenario (defaults: 64; 10000 for callers-10k)
               --pool-size N      pool size of every selected scenario (defaults: 8; 20 for callers-10k)
@@ -106,7 +106,7 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
         Duration sweepWarm = warmup != null ? warmup : quick ? Duration.ofMillis(500) : Duration.ofSeconds(2);
         return new BenchOptions(quick, scenarios.isEmpty() ? SCENARIOS : scenarios, warm, window,
                 rounds == null ? (quick ? 1 : 2) : rounds, sweepWarm, sweepWindow,
-                warmup != null ? warmup : quick ? Duration.ofSeconds(4) : Duration.ofSeconds(6),
+                warmup != null ? warmup : Duration.ofSeconds(6),
                 callers == null ? OptionalInt.empty() : OptionalInt.of(callers),
                 poolSize == null ? OptionalInt.empty() : OptionalInt.of(poolSize), output, overridden);
     }

@@ -5,6 +5,7 @@ import dev.sluice.bench.Progress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -45,10 +46,15 @@ public final class BlockingLoad {
         LatencyRecorder recorder = new LatencyRecorder(steps.stream().map(Step::name).toList());
         AtomicBoolean running = new AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>(plan.callers());
+        CountDownLatch started = new CountDownLatch(1);
         try {
             for (int i = 0; i < plan.callers(); i++) {
                 int caller = i;
-                Thread thread = new Thread(() -> loop(steps, caller, recorder, running), system + "-caller-" + i);
+                Thread thread = new Thread(() -> {
+                    if (awaitStart(started)) {
+                        loop(steps, caller, recorder, running);
+                    }
+                }, system + "-caller-" + i);
                 thread.setDaemon(true);
                 try {
                     thread.start();
@@ -58,9 +64,11 @@ public final class BlockingLoad {
                 }
                 threads.add(thread);
             }
+            started.countDown();
             return MeasurementWindow.measure(system, plan, recorder, progress);
         } finally {
             running.set(false);
+            started.countDown();
             stop(system, threads, progress);
         }
     }
@@ -86,6 +94,17 @@ public final class BlockingLoad {
         if (busy > 0) {
             progress.note(system + ": " + busy + " caller threads were still busy " + (GRACE.plus(STOP_WAIT)).toSeconds()
                     + " s after the end of the measurement");
+        }
+    }
+
+    /** Callers wait until every thread is started, so starting thousands of them does not compete with their work. */
+    private static boolean awaitStart(CountDownLatch started) {
+        try {
+            started.await();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
