@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The command line of {@code ./run bench}, with the two profiles: the default (about ten minutes on two cores) and
+ * The command line of {@code ./run bench}, with the two profiles: the default (about seven minutes on two cores) and
  * {@code --quick} (about a minute and a half: the same scenarios, shorter windows, one round).
  *
  * @param quick         whether the quick profile was chosen
@@ -40,7 +40,7 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
             usage: ./run bench [--quick] [--scenario NAME]... [--duration D] [--warmup D] [--rounds N]
                                [--callers N] [--pool-size N] [--output DIR]
 
-              --quick            short windows and one round: about 90 s instead of about 10 minutes
+              --quick            short windows and one round: about 2 minutes instead of about 7
               --scenario NAME    run only this scenario (repeat, or separate with commas):
                                  pool-round-trip, callers-10k, kv, health-overhead, jmh
               --duration D       length of each measurement window (10s by default, 2s with --quick; 500ms, 1m, ...)
