@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * The command line of {@code ./run bench}, with the two profiles: the default (about seven minutes on two cores) and
- * {@code --quick} (about a minute and a half: the same scenarios, shorter windows, one round).
+ * {@code --quick} (about two minutes: the same scenarios, shorter windows, one round).
  *
  * @param quick         whether the quick profile was chosen
  * @param scenarios     the scenarios to run, in the order given (all by default)
