@@ -1,0 +1,127 @@
+package dev.sluice.bench.scenario;
+
+import dev.sluice.bench.BenchOptions;
+import dev.sluice.bench.Progress;
+import dev.sluice.bench.load.Alternation;
+import dev.sluice.bench.load.LoadPlan;
+import dev.sluice.bench.load.LoadSystem;
+import dev.sluice.bench.report.GoalCheck;
+import dev.sluice.bench.report.MarkdownReport;
+import dev.sluice.bench.report.Ratios;
+import dev.sluice.bench.report.ScenarioResult;
+import dev.sluice.bench.report.SweepChart;
+import dev.sluice.bench.report.SweepPoint;
+import dev.sluice.bench.report.SystemResult;
+import dev.sluice.bench.system.HikariSystem;
+import dev.sluice.bench.system.PgPoolSettings;
+import dev.sluice.bench.system.PgbenchSystem;
+import dev.sluice.bench.system.R2dbcPoolSystem;
+import dev.sluice.bench.system.SluicePoolSystem;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Scenario 1, {@code pool-round-trip}: {@code SELECT 1} through a pool of 8 with 64 concurrent callers, Sluice beside
+ * raw r2dbc-pool (same settings), HikariCP on pgjdbc (64 threads) and pgbench ({@code -M prepared -c 8 -j 2}); then a
+ * sweep of callers (1, 8, 64, 512) for the three pools, drawn as a chart.
+ */
+public final class PoolRoundTrip implements Scenario {
+
+    /** The scenario's name. */
+    public static final String NAME = "pool-round-trip";
+    /** Callers of the headline measurement. */
+    public static final int CALLERS = 64;
+    /** Connections of the pools. */
+    public static final int POOL_SIZE = 8;
+    /** Callers of the sweep. */
+    public static final List<Integer> SWEEP = List.of(1, 8, 64, 512);
+    private static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String title() {
+        return "`SELECT 1` through a pool, concurrent callers in a closed loop: Sluice beside raw r2dbc-pool with the same "
+                + "settings, HikariCP on pgjdbc (one thread per caller) and pgbench (one client per connection, no pool).";
+    }
+
+    @Override
+    public ScenarioResult run(ScenarioContext context) throws Exception {
+        BenchOptions options = context.options();
+        Progress progress = context.progress();
+        int callers = options.callersOr(CALLERS);
+        int poolSize = options.poolSizeOr(POOL_SIZE);
+        PgPoolSettings settings = new PgPoolSettings(context.database(), poolSize, ACQUIRE_TIMEOUT);
+        Optional<Path> pgbench = PgbenchSystem.locate(context.env());
+        List<LoadSystem> pools = List.of(SluicePoolSystem.plain(settings), new R2dbcPoolSystem(settings), new HikariSystem(settings));
+        List<LoadSystem> systems = new ArrayList<>(pools);
+        systems.add(new PgbenchSystem(settings, pgbench, "pgbench not found (looked at SLUICE_PGBENCH, PATH and "
+                + "/usr/lib/postgresql/*/bin; Debian: apt-get install postgresql-client)", context.output().resolve("pgbench")));
+
+        LoadPlan plan = new LoadPlan(callers, options.warmup(), options.duration());
+        List<SystemResult> results = Alternation.run(systems, plan, options.rounds(), options.firstWarmup(), progress);
+        Map<String, Double> ratios = Ratios.of("sluice", results);
+        String missing = "not measured (a system was skipped)";
+        List<GoalCheck> goals = List.of(
+                GoalCheck.ratioAtLeast("sluice/r2dbc-pool", 1.0, ratios, missing),
+                GoalCheck.ratioAtLeast("sluice/hikaricp", 1.3, ratios, missing),
+                GoalCheck.ratioAtLeast("sluice/pgbench", 0.75, ratios, missing));
+
+        List<SweepPoint> sweep = sweep(context, pools, callers, results);
+        Path chart = context.output().resolve(MarkdownReport.SWEEP_CHART);
+        if (!sweep.isEmpty()) {
+            SweepChart.write(sweep, "SELECT 1 through a pool of " + poolSize + ": throughput by concurrent callers", chart);
+            progress.line("caller sweep chart: " + chart.toAbsolutePath());
+        }
+
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("callers", callers);
+        shown.put("pool size", poolSize);
+        shown.put("warm-up", Progress.duration(options.warmup()));
+        shown.put("window", Progress.duration(options.duration()));
+        shown.put("rounds", options.rounds());
+        shown.put("sweep", SWEEP + " callers, warm-up " + Progress.duration(options.sweepWarmup()) + ", window "
+                + Progress.duration(options.sweepDuration()) + ", one round");
+        List<String> notes = new ArrayList<>();
+        notes.add("pgbench runs " + poolSize + " clients, one per connection (-c " + poolSize + " -j "
+                + Math.min(PgbenchSystem.THREADS, poolSize) + "), so it never waits for a connection: it is the limit of "
+                + "round trips on this machine with that many connections, not a pool.");
+        notes.add("Statements: Sluice and r2dbc-pool send `SELECT 1` without parameters (r2dbc-postgresql's simple query "
+                + "protocol); HikariCP/pgjdbc and pgbench -M prepared use server-side prepared statements.");
+        notes.add("pgbench's latencies come from its per-transaction log, timed with its own coarse clock (under load it reuses "
+                + "one timestamp for several transactions, so a p50 can read 0): compare its throughput, not its p50.");
+        return new ScenarioResult(NAME, title(), shown, results, ratios, goals, sweep, notes);
+    }
+
+    /** The sweep: every caller count but the headline one is measured again, one round each. */
+    private static List<SweepPoint> sweep(ScenarioContext context, List<LoadSystem> pools, int headlineCallers,
+                                          List<SystemResult> headline) throws InterruptedException {
+        BenchOptions options = context.options();
+        List<SweepPoint> points = new ArrayList<>();
+        for (int callers : SWEEP) {
+            List<SystemResult> results;
+            if (callers == headlineCallers) {
+                results = headline;
+            } else {
+                context.progress().line("-- caller sweep: " + callers + " callers");
+                results = Alternation.run(pools, new LoadPlan(callers, options.sweepWarmup(), options.sweepDuration()), 1,
+                        options.firstWarmup(), context.progress());
+            }
+            for (SystemResult r : results) {
+                if (r.measured() && pools.stream().anyMatch(p -> p.name().equals(r.name()))) {
+                    points.add(new SweepPoint(callers, r.name(), r.opsPerSec(), r.p50Ms(), r.p99Ms(), r.errors()));
+                }
+            }
+        }
+        return points;
+    }
+}

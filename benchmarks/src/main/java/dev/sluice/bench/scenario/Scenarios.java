@@ -1,0 +1,30 @@
+package dev.sluice.bench.scenario;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The load scenarios by name, in the order a full run takes them. */
+public final class Scenarios {
+
+    /**
+     * The health switched on by {@code health-overhead}. reactive-health is not a dependency of this module yet; when it
+     * is, this becomes its {@link HealthInstrumentation}.
+     */
+    private static final Supplier<HealthInstrumentation> HEALTH =
+            () -> HealthInstrumentation.notBuilt("reactive-health not built in this branch");
+
+    private static final Map<String, Supplier<Scenario>> ALL = Map.of(
+            PoolRoundTrip.NAME, PoolRoundTrip::new,
+            TenThousandCallers.NAME, TenThousandCallers::new,
+            KvPutGet.NAME, KvPutGet::new,
+            HealthOverhead.NAME, () -> new HealthOverhead(HEALTH.get()));
+
+    private Scenarios() {
+    }
+
+    /** The load scenarios among {@code names} (other names, such as {@code jmh}, are left out), in that order. */
+    public static List<Scenario> select(List<String> names) {
+        return names.stream().filter(ALL::containsKey).map(name -> ALL.get(name).get()).toList();
+    }
+}
