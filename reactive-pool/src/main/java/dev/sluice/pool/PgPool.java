@@ -299,7 +299,7 @@ public final class PgPool {
      * logged (without their parameters).
      */
     public <T> Flux<T> query(String sql, Function<? super Row, ? extends T> mapper, Object... params) {
-        return Statements.logIfSlow(withConnection(c -> Statements.query(c, sql, params, mapper)), name(), sql, config.slowQueryThreshold());
+        return withConnection(c -> Statements.logIfSlow(Statements.query(c, sql, params, mapper), name(), sql, config.slowQueryThreshold()));
     }
 
     /**
@@ -319,7 +319,7 @@ public final class PgPool {
 
     /** Runs an {@code INSERT}/{@code UPDATE}/{@code DELETE} (or any statement). Cold; emits the number of rows changed. */
     public Mono<Long> update(String sql, Object... params) {
-        return Statements.logIfSlow(withConnection(c -> Statements.update(c, sql, params)), name(), sql, config.slowQueryThreshold())
+        return withConnection(c -> Statements.logIfSlow(Statements.update(c, sql, params).flux(), name(), sql, config.slowQueryThreshold()))
                 .singleOrEmpty();
     }
 
@@ -336,7 +336,7 @@ public final class PgPool {
      * run's changed-row count in order.
      */
     public Flux<Long> batch(String sql, List<Object[]> parameterSets) {
-        return Statements.logIfSlow(withConnection(c -> Statements.batch(c, sql, parameterSets)), name(), sql, config.slowQueryThreshold());
+        return withConnection(c -> Statements.logIfSlow(Statements.batch(c, sql, parameterSets), name(), sql, config.slowQueryThreshold()));
     }
 
     /**
@@ -417,7 +417,10 @@ public final class PgPool {
                     return Flux.fromIterable(List.copyOf(inUse)).flatMap(TrackedConnection::abort).then()
                             .then(drained.asMono().timeout(ABORT_WAIT, Mono.empty()));
                 })
-                .then(Mono.fromRunnable(maintenance::dispose))
+                .then(Mono.fromRunnable(() -> {
+                    maintenance.dispose();
+                    breaker.close();
+                }))
                 .then(pool.disposeLater().onErrorResume(e -> {
                     LOG.warn("pool '{}': closing connections failed: {}", name(), e.toString());
                     return Mono.empty();

@@ -38,9 +38,32 @@ public final class PoolBreaker {
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .recordException(PoolBreaker::countsAsFailure)
                 .build());
-        breaker.getEventPublisher().onStateTransition(event -> transitions.tryEmitNext(new BreakerTransition(pool,
-                state(event.getStateTransition().getFromState()), state(event.getStateTransition().getToState()),
-                event.getCreationTime().toInstant())));
+        this.last = new java.util.concurrent.atomic.AtomicReference<>(state());
+        // Transitions are found by comparing states, not through Resilience4j's event publisher: any listener
+        // there makes it build an event object (with a clock read) for every single call.
+        this.watcher = policy.enabled()
+                ? reactor.core.publisher.Flux.interval(WATCH_INTERVAL, WATCH_INTERVAL, reactor.core.scheduler.Schedulers.parallel())
+                        .subscribe(tick -> observe())
+                : reactor.core.Disposables.disposed();
+    }
+
+    private static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofMillis(100);
+    private final java.util.concurrent.atomic.AtomicReference<BreakerState> last;
+    private final reactor.core.Disposable watcher;
+
+    /** Publishes a transition when the state differs from the last one seen. Cheap: one volatile read. */
+    private void observe() {
+        BreakerState now = state();
+        BreakerState before = last.get();
+        if (now != before && last.compareAndSet(before, now)) {
+            transitions.tryEmitNext(new BreakerTransition(pool, before, now, java.time.Instant.now()));
+        }
+    }
+
+    /** Stops watching for transitions. */
+    public void close() {
+        watcher.dispose();
+        transitions.tryEmitComplete();
     }
 
     /** Whether an error says the database is unreachable or too slow. */
@@ -55,6 +78,7 @@ public final class PoolBreaker {
             return work;
         }
         return work.transformDeferred(CircuitBreakerOperator.of(breaker))
+                .doOnTerminate(this::observe)
                 .onErrorMap(CallNotPermittedException.class, e -> new CircuitOpenException(pool, state(), policy.waitInOpenState()));
     }
 
@@ -63,7 +87,10 @@ public final class PoolBreaker {
         return policy.enabled() ? state(breaker.getState()) : BreakerState.DISABLED;
     }
 
-    /** Transitions as they happen (hot; late subscribers see only later ones). */
+    /**
+     * Transitions as they are seen (hot; late subscribers see only later ones): at the end of every call and
+     * at least every 100 ms, so a change that is undone within that time may go unreported.
+     */
     public Flux<BreakerTransition> transitions() {
         return transitions.asFlux();
     }

@@ -102,7 +102,10 @@ public final class Statements {
                 .onErrorResume(error -> rollback.onErrorResume(e -> Mono.empty()).then(Mono.error(error)));
     }
 
-    /** Logs the statement when the publisher takes longer than {@code threshold} from subscription to its end. */
+    /**
+     * Logs the statement when it takes longer than {@code threshold} from subscription to its end. Applied
+     * to the statement on its connection, so the wait for a connection never counts as a slow statement.
+     */
     public static <T> Flux<T> logIfSlow(Flux<T> work, String pool, String sql, Duration threshold) {
         return Flux.defer(() -> {
             long start = System.nanoTime();
