@@ -1,6 +1,6 @@
 package dev.sluice.bench.scenario;
 
-import dev.sluice.pool.PgPool;
+import dev.sluice.pool.PoolRegistry;
 
 import java.util.Optional;
 
@@ -9,9 +9,7 @@ import java.util.Optional;
  * binding and the default alert rules of reactive-health. The scenario measures the same pool round trip with and
  * without it.
  *
- * <p>reactive-health is built in parallel with the benchmarks; until this module depends on it, the scenario uses
- * {@link #notBuilt(String)} and reports both of its systems as skipped. Adding it is one implementation of this
- * interface and the line in {@link Scenarios} that chooses it.
+ * <p>{@link ReactiveHealth} is the real one; {@link #notBuilt(String)} reports both systems as skipped with a reason.
  */
 public interface HealthInstrumentation {
 
@@ -22,11 +20,11 @@ public interface HealthInstrumentation {
     Optional<String> unavailable();
 
     /**
-     * Switches health on for {@code pool}; closing the result switches it off again.
+     * Switches health on for the pools of {@code registry}; closing the result switches it off again.
      *
      * @throws IllegalStateException when {@link #unavailable()} is not empty
      */
-    AutoCloseable attach(PgPool pool);
+    AutoCloseable attach(PoolRegistry registry);
 
     /** Health that cannot be switched on, for the reason given. */
     static HealthInstrumentation notBuilt(String reason) {
@@ -42,7 +40,7 @@ public interface HealthInstrumentation {
             }
 
             @Override
-            public AutoCloseable attach(PgPool pool) {
+            public AutoCloseable attach(PoolRegistry registry) {
                 throw new IllegalStateException(reason);
             }
         };

@@ -7,12 +7,8 @@ import java.util.function.Supplier;
 /** The load scenarios by name, in the order a full run takes them. */
 public final class Scenarios {
 
-    /**
-     * The health switched on by {@code health-overhead}. reactive-health is not a dependency of this module yet; when it
-     * is, this becomes its {@link HealthInstrumentation}.
-     */
-    private static final Supplier<HealthInstrumentation> HEALTH =
-            () -> HealthInstrumentation.notBuilt("reactive-health not built in this branch");
+    /** The health switched on by {@code health-overhead}. */
+    private static final Supplier<HealthInstrumentation> HEALTH = ReactiveHealth::new;
 
     private static final Map<String, Supplier<Scenario>> ALL = Map.of(
             PoolRoundTrip.NAME, PoolRoundTrip::new,

@@ -6,6 +6,8 @@ import dev.sluice.bench.load.LoadSystem;
 import dev.sluice.bench.load.Measurement;
 import dev.sluice.bench.load.ReactiveLoad;
 import dev.sluice.pool.PgPool;
+import dev.sluice.pool.PoolRegistry;
+import dev.sluice.pool.RegistryConfig;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.function.Function;
 
 /**
  * A Sluice {@link PgPool} running {@code SELECT 1} through {@code pool.query(sql, mapper).single()}, the way an
- * application reads one value. A fresh pool is created and warmed for every turn, and closed after it.
+ * application reads one value. A fresh pool (in a registry of its own, as applications hold pools) is created
+ * and warmed for every turn, and closed after it.
  */
 public final class SluicePoolSystem implements LoadSystem {
 
@@ -24,15 +27,15 @@ public final class SluicePoolSystem implements LoadSystem {
 
     private final String name;
     private final PgPoolSettings settings;
-    private final Function<PgPool, AutoCloseable> attach;
+    private final Function<PoolRegistry, AutoCloseable> attach;
 
     /**
      * @param name     the system's name in the results
      * @param settings the pool settings
-     * @param attach   what to switch on around the pool for the turn (health, metrics), closed after it; return
-     *                 {@code () -> {}} for nothing
+     * @param attach   what to switch on around the pool's registry for the turn (health, metrics), closed after
+     *                 it; return {@code () -> {}} for nothing
      */
-    public SluicePoolSystem(String name, PgPoolSettings settings, Function<PgPool, AutoCloseable> attach) {
+    public SluicePoolSystem(String name, PgPoolSettings settings, Function<PoolRegistry, AutoCloseable> attach) {
         this.name = Objects.requireNonNull(name, "name");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.attach = Objects.requireNonNull(attach, "attach");
@@ -40,7 +43,7 @@ public final class SluicePoolSystem implements LoadSystem {
 
     /** A plain Sluice pool named {@code sluice}. */
     public static SluicePoolSystem plain(PgPoolSettings settings) {
-        return new SluicePoolSystem("sluice", settings, pool -> () -> { });
+        return new SluicePoolSystem("sluice", settings, registry -> () -> { });
     }
 
     @Override
@@ -51,10 +54,11 @@ public final class SluicePoolSystem implements LoadSystem {
     @Override
     public Measurement measure(LoadPlan plan, Progress progress) throws Exception {
         progress.phase(name, "opening a Sluice pool of " + settings.poolSize());
-        PgPool pool = PgPool.create(settings.sluice("bench"));
+        PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder().pool(settings.sluice("bench")).capacityCheck(false).build());
+        PgPool pool = registry.pool("bench");
         try {
-            pool.warmup().block(PgPoolSettings.CONNECT_TIMEOUT.multipliedBy(2));
-            AutoCloseable attached = attach.apply(pool);
+            registry.start().block(PgPoolSettings.CONNECT_TIMEOUT.multipliedBy(2));
+            AutoCloseable attached = attach.apply(registry);
             try {
                 return ReactiveLoad.run(name, plan, List.of(new ReactiveLoad.Step("select",
                         caller -> pool.query(SQL, row -> row.get(0, Integer.class)).single())), progress);
@@ -62,7 +66,7 @@ public final class SluicePoolSystem implements LoadSystem {
                 attached.close();
             }
         } finally {
-            pool.close().block(CLOSE_WAIT);
+            registry.shutdown().block(CLOSE_WAIT);
         }
     }
 }
