@@ -31,7 +31,7 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
                            boolean overridden) {
 
     /** Scenario names accepted by {@code --scenario}, in the order a full run takes them. */
-    public static final List<String> SCENARIOS = List.of("pool-round-trip", "callers-10k", "kv", "health-overhead", "jmh");
+    public static final List<String> SCENARIOS = List.of("pool-round-trip", "callers-10k", "kv", "health-overhead", "saga", "jmh");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
 
@@ -42,7 +42,7 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
 
               --quick            short windows and one round: about 2 minutes instead of about 7
               --scenario NAME    run only this scenario (repeat, or separate with commas):
-                                 pool-round-trip, callers-10k, kv, health-overhead, jmh
+                                 pool-round-trip, callers-10k, kv, health-overhead, saga, jmh
               --duration D       length of each measurement window (10s by default, 2s with --quick; 500ms, 1m, ...)
               --warmup D         warm-up before each window (3s by default, 1s with --quick; the first
                                  turn of each system warms up for 6s, unless this is given)

@@ -14,7 +14,8 @@ public final class Scenarios {
             PoolRoundTrip.NAME, PoolRoundTrip::new,
             TenThousandCallers.NAME, TenThousandCallers::new,
             KvPutGet.NAME, KvPutGet::new,
-            HealthOverhead.NAME, () -> new HealthOverhead(HEALTH.get()));
+            HealthOverhead.NAME, () -> new HealthOverhead(HEALTH.get()),
+            SagaThroughput.NAME, SagaThroughput::new);
 
     private Scenarios() {
     }
