@@ -400,7 +400,8 @@ public final class JetStreamKvStore implements KvStore {
             }
             CompletableFuture<PublishAck> ack = connection.jetStream().publishAsync(keyPrefix + key, headers, value, options);
             connection.sent();
-            return Mono.fromFuture(ack).doFinally(signal -> connection.done());
+            // counted as done before the outcome is passed on, so statistics read right after see it
+            return Mono.fromFuture(ack).doOnTerminate(connection::done).doOnCancel(connection::done);
         }).map(PublishAck::getSeqno).onErrorMap(e -> failures.map(operation, key, expectedRevision, e));
     }
 
@@ -468,7 +469,7 @@ public final class JetStreamKvStore implements KvStore {
             PooledConnection connection = pool.next();
             CompletableFuture<Message> reply = connection.connection().requestWithTimeout(subject, null, body, requestTimeout);
             connection.sent();
-            return Mono.fromFuture(reply).doFinally(signal -> connection.done());
+            return Mono.fromFuture(reply).doOnTerminate(connection::done).doOnCancel(connection::done);
         }).onErrorMap(e -> failures.map(operation, key, -1, e));
     }
 
