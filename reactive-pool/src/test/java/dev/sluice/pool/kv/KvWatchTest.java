@@ -100,11 +100,21 @@ class KvWatchTest {
 
     @Test
     void completedScansLeaveNoConsumerBehind() {
-        long before = kv.status().block(WAIT).consumers();
-        kv.put("scan.k", "v").block(WAIT);
-        assertThat(kv.keys("scan.*").collectList().block(WAIT)).containsExactly("scan.k");
-        assertThat(kv.history("scan.k").collectList().block(WAIT)).hasSize(1);
-        awaitConsumers(before);
+        NatsServer nats = SluiceServers.nats();
+        // a bucket of its own: the shared one may still be deleting the consumer of another test's cancelled watch
+        try (KvStores own = KvStores.create(NatsConfig.builder().servers(nats.url()).bucket(nats.uniqueName("scan")).build())) {
+            own.start().block(WAIT);
+            KvStore scanned = own.stores().values().iterator().next();
+            assertThat(scanned.status().block(WAIT).consumers()).isZero();
+            scanned.put("scan.k", "v").block(WAIT);
+            assertThat(scanned.keys("scan.*").collectList().block(WAIT)).containsExactly("scan.k");
+            assertThat(scanned.history("scan.k").collectList().block(WAIT)).hasSize(1);
+            Mono.defer(scanned::status)
+                    .filter(s -> s.consumers() == 0)
+                    .repeatWhenEmpty(r -> r.delayElements(Duration.ofMillis(50)))
+                    .block(WAIT);
+            assertThat(scanned.status().block(WAIT).consumers()).isZero();
+        }
     }
 
     private static void awaitConsumers(long expected) {
