@@ -172,7 +172,9 @@ public final class PgPool {
      * that publisher completes, fails, or the subscriber cancels; it must not be used after that. On
      * cancellation the server is first asked to cancel the statement still running, if any, so the next
      * caller does not wait behind it (prefer operators that complete, such as {@code singleOrEmpty()}, over
-     * ones that cancel early, such as {@code next()}, when a statement is expected to finish anyway).
+     * ones that cancel early, such as {@code next()}, when a statement is expected to finish anyway). A
+     * cancellation while the connection is still being acquired does not withdraw the acquire: it runs to its
+     * end (at most the acquire timeout) and the connection goes straight back, so no race can lose it.
      *
      * @throws PoolExhaustedException (as an error signal) when no connection comes in time
      * @throws PoolShutdownException  (as an error signal) once shutdown has begun, or when the grace period
@@ -180,9 +182,28 @@ public final class PgPool {
      */
     public <T> Flux<T> withConnection(Function<? super Connection, ? extends Publisher<T>> work) {
         Throwable callSite = leakCallSite();
-        return breaker.protect(Flux.usingWhen(acquire(callSite), work, TrackedConnection::close, (c, error) -> c.close(),
+        return breaker.protect(Flux.usingWhen(acquireDetached(callSite), work, TrackedConnection::close, (c, error) -> c.close(),
                         TrackedConnection::cancelAndClose))
-                .onErrorMap(this::abortedByShutdown);
+                .onErrorMap(this::abortedByShutdown)
+                .contextWrite(PgPool::releaseDropped);
+    }
+
+    /** Reactor's context key for a local "value dropped" hook (the key r2dbc-pool uses for the same purpose). */
+    private static final String ON_NEXT_DROPPED = "reactor.onNextDropped.local";
+
+    /**
+     * A connection that arrives just as its caller cancels is dropped by the operator that sees the cancellation;
+     * this hook returns such a connection to the pool instead of losing it.
+     */
+    private static reactor.util.context.Context releaseDropped(reactor.util.context.Context context) {
+        java.util.function.Consumer<Object> release = dropped -> {
+            if (dropped instanceof Connection connection) {
+                Mono.from(connection.close()).onErrorResume(e -> Mono.empty()).subscribe();
+            }
+        };
+        java.util.function.Consumer<Object> hook = context.<java.util.function.Consumer<Object>>getOrEmpty(ON_NEXT_DROPPED)
+                .map(existing -> release.andThen(existing)).orElse(release);
+        return context.put(ON_NEXT_DROPPED, hook);
     }
 
     /**
@@ -272,14 +293,14 @@ public final class PgPool {
     <T> Flux<T> transaction(TxOptions options, int statementLimit, String owner, Transactions.Outcomes outcomes,
                             Function<? super Tx, ? extends Publisher<T>> work) {
         Throwable callSite = leakCallSite();
-        Mono<List<T>> attempt = breaker.protect(Transactions.attempt(this, acquire(callSite), options, statementLimit, owner, outcomes, work)
+        Mono<List<T>> attempt = breaker.protect(Transactions.attempt(this, acquireDetached(callSite), options, statementLimit, owner, outcomes, work)
                         .flux())
                 .single();
         RetryPolicy policy = options.retry().orElse(config.retry());
         if (Retries.retries(policy)) {
             attempt = attempt.retryWhen(Retries.of(policy, counters));
         }
-        return attempt.onErrorMap(this::abortedByShutdown).flatMapMany(Flux::fromIterable);
+        return attempt.onErrorMap(this::abortedByShutdown).contextWrite(PgPool::releaseDropped).flatMapMany(Flux::fromIterable);
     }
 
     /**
@@ -431,6 +452,27 @@ public final class PgPool {
                     terminated.tryEmitEmpty();
                 })
                 .subscribe();
+    }
+
+    /**
+     * Acquires a tracked connection without letting the caller's cancellation reach into the acquire: a cancel
+     * that races with the pool handing over a connection can otherwise lose that connection (the known
+     * cancel-versus-emit race of {@code usingWhen} over r2dbc-pool). The acquire runs to its end; a connection
+     * that arrives for a caller who has gone is returned to the pool at once. An abandoned acquire still ends
+     * within the acquire timeout.
+     */
+    private Mono<TrackedConnection> acquireDetached(Throwable callSite) {
+        return Mono.<TrackedConnection>create(sink -> {
+            java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+            sink.onCancel(() -> gone.set(true));
+            acquire(callSite).subscribe(connection -> {
+                if (gone.get()) {
+                    Mono.from(connection.close()).onErrorResume(e -> Mono.empty()).subscribe();
+                } else {
+                    sink.success(connection);
+                }
+            }, sink::error);
+        }).doOnDiscard(TrackedConnection.class, connection -> Mono.from(connection.close()).onErrorResume(e -> Mono.empty()).subscribe());
     }
 
     /** Acquires a tracked connection. */
