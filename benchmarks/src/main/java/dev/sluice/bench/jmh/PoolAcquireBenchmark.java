@@ -1,5 +1,6 @@
 package dev.sluice.bench.jmh;
 
+import dev.sluice.pool.PgPool;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * with no network. {@code pool} chooses the variant:
  * <ul>
  *   <li>{@code r2dbc-pool}: raw r2dbc-pool, {@code usingWhen(pool.create(), work, Connection::close)};</li>
- *   <li>{@code sluice-layers}: the same pool with the layers {@code PgPool} adds ({@link PgPoolLayers});</li>
- *   <li>{@code sluice-layers-no-breaker}: those layers without the circuit breaker, to show what it costs.</li>
+ *   <li>{@code sluice}: Sluice's {@code PgPool} itself over the same factory ({@link InMemoryPools#sluice});</li>
+ *   <li>{@code sluice-no-breaker}: the same without its circuit breaker, to show what the breaker costs.</li>
  * </ul>
  * One thread, and two threads sharing the pool (the contended case on a two-core machine).
  */
@@ -44,11 +45,11 @@ public class PoolAcquireBenchmark {
     private static final Duration SETUP_WAIT = Duration.ofSeconds(10);
 
     /** The variant. */
-    @Param({"r2dbc-pool", "sluice-layers", "sluice-layers-no-breaker"})
+    @Param({"r2dbc-pool", "sluice", "sluice-no-breaker"})
     public String pool;
 
     private ConnectionPool raw;
-    private PgPoolLayers layers;
+    private PgPool sluice;
 
     /** Opens the pool and its connections. */
     @Setup(Level.Trial)
@@ -56,15 +57,15 @@ public class PoolAcquireBenchmark {
         InMemoryConnectionFactory factory = new InMemoryConnectionFactory();
         switch (pool) {
             case "r2dbc-pool" -> {
-                raw = PgPoolLayers.rawPool(factory, POOL_SIZE);
+                raw = InMemoryPools.raw(factory, POOL_SIZE);
                 raw.warmup().block(SETUP_WAIT);
             }
-            case "sluice-layers" -> layers = new PgPoolLayers(factory, POOL_SIZE, true);
-            case "sluice-layers-no-breaker" -> layers = new PgPoolLayers(factory, POOL_SIZE, false);
+            case "sluice" -> sluice = InMemoryPools.sluice(factory, POOL_SIZE, true);
+            case "sluice-no-breaker" -> sluice = InMemoryPools.sluice(factory, POOL_SIZE, false);
             default -> throw new IllegalArgumentException("unknown pool variant " + pool);
         }
-        if (layers != null) {
-            layers.warmup().block(SETUP_WAIT);
+        if (sluice != null) {
+            sluice.warmup().block(SETUP_WAIT);
         }
     }
 
@@ -74,8 +75,8 @@ public class PoolAcquireBenchmark {
         if (raw != null) {
             raw.dispose();
         }
-        if (layers != null) {
-            layers.close();
+        if (sluice != null) {
+            sluice.close().block(SETUP_WAIT);
         }
     }
 
@@ -97,7 +98,7 @@ public class PoolAcquireBenchmark {
         if (raw != null) {
             return Flux.usingWhen(raw.create(), PoolAcquireBenchmark::use, Connection::close).blockLast();
         }
-        return layers.withConnection(PoolAcquireBenchmark::use).blockLast();
+        return sluice.withConnection(PoolAcquireBenchmark::use).blockLast();
     }
 
     private static Mono<Boolean> use(Connection connection) {

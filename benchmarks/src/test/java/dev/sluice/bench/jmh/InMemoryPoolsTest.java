@@ -1,5 +1,6 @@
 package dev.sluice.bench.jmh;
 
+import dev.sluice.pool.PgPool;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
 import org.junit.jupiter.api.Test;
@@ -10,29 +11,33 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PgPoolLayersTest {
+class InMemoryPoolsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Test
-    void theLayersReuseTheInMemoryConnectionsAndReleaseEveryOne() {
+    void sluicesPoolReusesTheInMemoryConnectionsAndReleasesEveryOne() {
         InMemoryConnectionFactory factory = new InMemoryConnectionFactory();
-        try (PgPoolLayers layers = new PgPoolLayers(factory, 4, true)) {
-            layers.warmup().block(WAIT);
+        PgPool pool = InMemoryPools.sluice(factory, 4, true);
+        try {
+            pool.warmup().block(WAIT);
 
             Long completed = Flux.range(0, 1_000)
-                    .flatMap(i -> layers.withConnection(c -> Mono.just(c.isAutoCommit())), 16)
+                    .flatMap(i -> pool.withConnection(c -> Mono.just(c.isAutoCommit())), 16)
                     .count().block(WAIT);
 
             assertThat(completed).isEqualTo(1_000);
             assertThat(factory.opened()).isEqualTo(4);
+            assertThat(pool.stats().acquired()).isZero();
+        } finally {
+            pool.close().block(WAIT);
         }
     }
 
     @Test
     void theRawPoolOverTheSameFactoryAlsoKeepsItsSize() {
         InMemoryConnectionFactory factory = new InMemoryConnectionFactory();
-        ConnectionPool raw = PgPoolLayers.rawPool(factory, 4);
+        ConnectionPool raw = InMemoryPools.raw(factory, 4);
         try {
             raw.warmup().block(WAIT);
             Long completed = Flux.range(0, 1_000)
