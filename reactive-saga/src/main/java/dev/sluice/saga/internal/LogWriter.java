@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.pool.PgPool;
 import dev.sluice.pool.Tx;
 import dev.sluice.saga.SagaLeaseLostException;
+import dev.sluice.pool.internal.Statements;
+import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Row;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +20,10 @@ import java.util.UUID;
 /**
  * Every statement of the saga log (internal). Writes about a running saga are fenced by its owner id: a write by
  * an instance that no longer owns the saga changes nothing and fails with {@link SagaLeaseLostException}. Step
- * writes take a share lock on the saga's row, so a recovery claim ({@code FOR UPDATE SKIP LOCKED}) never
- * interleaves with them.
+ * writes take a key share lock on the saga's row, so a recovery claim ({@code FOR UPDATE SKIP LOCKED}) never
+ * interleaves with them, while the lease renewal (which updates no key) never waits for them. The statements that
+ * update several saga rows (the renewal, a group commit's completions) lock them in id order, so they never
+ * deadlock with each other.
  */
 public final class LogWriter {
 
@@ -31,6 +36,8 @@ public final class LogWriter {
     private final String intervention;
     private final String prepared;
     private final String outbox;
+    private final GroupCommit group;
+    private final String groupSql;
 
     /**
      * @param pool   the pool of the log's database
@@ -44,6 +51,8 @@ public final class LogWriter {
         this.intervention = schema + "." + prefix + "saga_intervention";
         this.prepared = schema + "." + prefix + "saga_prepared";
         this.outbox = schema + "." + prefix + "saga_outbox";
+        this.groupSql = groupSql();
+        this.group = new GroupCommit(this, Math.max(1, Math.min(4, pool.config().maxConnections() / 4)));
     }
 
     /** The pool of the log's database. */
@@ -51,45 +60,146 @@ public final class LogWriter {
         return pool;
     }
 
+    /**
+     * The fence of a write about saga {@code $1} by owner {@code $2}: true while {@code $2} owns the saga, and a key
+     * share lock on the saga's row until the transaction ends. That lock holds off a recovery claim
+     * ({@code FOR UPDATE SKIP LOCKED} skips the row) but not the lease renewal, which changes no key.
+     */
+    private String fence() {
+        return "EXISTS (SELECT 1 FROM " + saga + " o WHERE o.saga_id = $1 AND o.owner_id = $2 FOR KEY SHARE)";
+    }
+
     private String owned() {
-        return " AND EXISTS (SELECT 1 FROM " + saga + " o WHERE o.saga_id = $1 AND o.owner_id = $2 FOR SHARE)";
+        return " AND " + fence();
     }
 
     private static Mono<Void> fenced(Mono<Long> update, UUID sagaId, String owner) {
         return update.flatMap(rows -> rows == 0 ? Mono.error(new SagaLeaseLostException(sagaId, owner)) : Mono.empty());
     }
 
-    /** Logs a new saga owned by {@code owner} with a lease of {@code lease}. */
+    /** Logs a new saga owned by {@code owner} with a lease of {@code lease} (group-committed). */
     public Mono<Void> insertSaga(UUID sagaId, String name, int version, String correlationId, JsonNode input, String owner,
                                  Duration lease) {
-        return pool.update("INSERT INTO " + saga + " (saga_id, name, version, correlation_id, input, state, owner_id, lease_until) "
-                        + "VALUES ($1, $2, $3, $4, $5::jsonb, 'RUNNING', $6, now() + $7 * interval '1 millisecond')",
-                sagaId, name, version, correlationId, input.toString(), owner, lease.toMillis()).then();
+        return group.submit(new LogWrite.SagaInserted(sagaId, name, version, correlationId, input.toString(), owner, lease.toMillis()));
     }
 
-    /** Logs a step as started, before its effect, with what it recorded first (may be null). */
+    /** Logs a step as started, before its effect, with what it recorded first (may be null) (group-committed). */
     public Mono<Void> stepStarted(UUID sagaId, String owner, String stepId, int position, JsonNode preImage) {
-        return fenced(pool.update("INSERT INTO " + step + " (saga_id, step_id, position, state, pre_image) "
-                + "SELECT $1, $3, $4, 'STARTED', $5::jsonb WHERE EXISTS (SELECT 1 FROM " + saga
-                + " o WHERE o.saga_id = $1 AND o.owner_id = $2 FOR SHARE) "
-                + "ON CONFLICT (saga_id, step_id) DO UPDATE SET state = 'STARTED', pre_image = EXCLUDED.pre_image, "
-                + "attempts = " + step + ".attempts + 1, started_at = now(), error = NULL", sagaId, owner, stepId, position,
-                Json.param(preImage)), sagaId, owner);
+        return group.submit(new LogWrite.StepStarted(sagaId, owner, stepId, position, preImage == null ? null : preImage.toString()));
     }
 
-    /** Logs a step's result after its effect. */
+    /** Logs a step's result after its effect (group-committed). */
     public Mono<Void> stepCompleted(UUID sagaId, String owner, String stepId, JsonNode result) {
-        return fenced(pool.update(completedSql(), sagaId, owner, stepId, Json.param(result)), sagaId, owner);
+        return group.submit(new LogWrite.StepCompleted(sagaId, owner, stepId, result == null ? null : result.toString()));
     }
 
-    /** Logs a step's result inside the transaction of its effect, so both commit or neither. */
-    public Mono<Void> stepCompletedIn(Tx tx, UUID sagaId, String owner, String stepId, JsonNode result) {
-        return fenced(tx.update(completedSql(), sagaId, owner, stepId, Json.param(result)), sagaId, owner);
+    /**
+     * Applies writes of one or more sagas in one statement, so one round trip and one commit: new sagas are
+     * inserted; the other writes are fenced (their saga's row is locked with a key share lock, and the write applies
+     * only where its owner still owns the saga); completed sagas lock their rows in id order, so this never
+     * deadlocks with the lease renewal. Emits, after the commit, the writes that were refused with their error (a
+     * lost lease, a missing step row); the others are committed.
+     */
+    Mono<Map<LogWrite, Throwable>> write(Connection connection, List<LogWrite> writes) {
+        List<LogWrite.SagaInserted> inserted = only(writes, LogWrite.SagaInserted.class);
+        List<LogWrite.StepStarted> started = only(writes, LogWrite.StepStarted.class);
+        List<LogWrite.StepCompleted> completed = only(writes, LogWrite.StepCompleted.class);
+        List<LogWrite.SagaCompleted> finished = only(writes, LogWrite.SagaCompleted.class);
+        List<LogWrite> fenced = new ArrayList<>(started);
+        fenced.addAll(completed);
+        Object[] params = {column(inserted, UUID.class, LogWrite::sagaId), column(inserted, String.class, LogWrite.SagaInserted::name),
+                        column(inserted, Integer.class, LogWrite.SagaInserted::version),
+                        column(inserted, String.class, LogWrite.SagaInserted::correlationId),
+                        column(inserted, String.class, LogWrite.SagaInserted::input), column(inserted, String.class, LogWrite::owner),
+                        column(inserted, Long.class, LogWrite.SagaInserted::leaseMillis),
+                        column(fenced, UUID.class, LogWrite::sagaId),
+                        column(started, UUID.class, LogWrite::sagaId), column(started, String.class, LogWrite.StepStarted::stepId),
+                        column(started, Integer.class, LogWrite.StepStarted::position),
+                        column(started, String.class, LogWrite.StepStarted::preImage), column(started, String.class, LogWrite::owner),
+                        column(completed, UUID.class, LogWrite::sagaId), column(completed, String.class, LogWrite.StepCompleted::stepId),
+                        column(completed, String.class, LogWrite.StepCompleted::result), column(completed, String.class, LogWrite::owner),
+                        column(finished, UUID.class, LogWrite::sagaId), column(finished, String.class, LogWrite::owner)};
+        return Statements.query(connection, groupSql, params, row -> row.get("kind", String.class) + ":" + row.get("saga_id", UUID.class)
+                        + "/" + (row.get("detail", String.class) == null ? "" : row.get("detail", String.class)))
+                .collect(java.util.stream.Collectors.toSet())
+                .map(applied -> {
+                    Map<LogWrite, Throwable> refused = new java.util.IdentityHashMap<>();
+                    for (LogWrite write : writes) {
+                        if (applied.contains(write.tag() + ":" + write.row())) {
+                            continue;
+                        }
+                        boolean owned = applied.contains("O:" + write.sagaId() + "/" + write.owner());
+                        refused.put(write, owned && write instanceof LogWrite.StepCompleted step
+                                ? new IllegalStateException("step '" + step.stepId() + "' of saga " + step.sagaId()
+                                        + " has no started record in the saga log, so its result cannot be recorded")
+                                : new SagaLeaseLostException(write.sagaId(), write.owner()));
+                    }
+                    return refused;
+                });
     }
 
-    private String completedSql() {
-        return "UPDATE " + step + " SET state = 'COMPLETED', result = $4::jsonb, completed_at = now(), error = NULL "
-                + "WHERE saga_id = $1 AND step_id = $3" + owned();
+    private String startedConflict() {
+        return "ON CONFLICT (saga_id, step_id) DO UPDATE SET state = 'STARTED', pre_image = EXCLUDED.pre_image, "
+                + "attempts = " + step + ".attempts + 1, started_at = now(), error = NULL";
+    }
+
+    private String completedSaga() {
+        return "UPDATE " + saga + " SET state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
+                + "updated_at = now(), finished_at = now() ";
+    }
+
+    private String groupSql() {
+        return "WITH inserted AS (INSERT INTO " + saga + " (saga_id, name, version, correlation_id, input, state, owner_id, lease_until) "
+                + "SELECT u.saga_id, u.name, u.version, u.correlation_id, u.input::jsonb, 'RUNNING', u.owner_id, "
+                + "now() + u.lease * interval '1 millisecond' "
+                + "FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[]) "
+                + "AS u(saga_id, name, version, correlation_id, input, owner_id, lease) RETURNING saga_id), "
+                + "fence AS (SELECT saga_id, owner_id FROM " + saga + " WHERE saga_id = ANY($8::uuid[]) FOR KEY SHARE), "
+                + "started AS (INSERT INTO " + step + " (saga_id, step_id, position, state, pre_image) "
+                + "SELECT u.saga_id, u.step_id, u.position, 'STARTED', u.pre_image::jsonb "
+                + "FROM unnest($9::uuid[], $10::text[], $11::int[], $12::text[], $13::text[]) AS u(saga_id, step_id, position, pre_image, owner_id) "
+                + "JOIN fence f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id " + startedConflict() + " RETURNING saga_id, step_id), "
+                + "completed AS (UPDATE " + step + " s SET state = 'COMPLETED', result = u.result::jsonb, completed_at = now(), error = NULL "
+                + "FROM unnest($14::uuid[], $15::text[], $16::text[], $17::text[]) AS u(saga_id, step_id, result, owner_id) "
+                + "JOIN fence f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id "
+                + "WHERE s.saga_id = u.saga_id AND s.step_id = u.step_id RETURNING s.saga_id, s.step_id), "
+                + "done AS (SELECT o.saga_id FROM " + saga + " o JOIN unnest($18::uuid[], $19::text[]) AS u(saga_id, owner_id) "
+                + "ON o.saga_id = u.saga_id AND o.owner_id = u.owner_id ORDER BY o.saga_id FOR NO KEY UPDATE OF o), "
+                + "finished AS (" + completedSaga() + "FROM done WHERE " + saga + ".saga_id = done.saga_id RETURNING " + saga + ".saga_id) "
+                + "SELECT 'I' AS kind, saga_id, NULL AS detail FROM inserted "
+                + "UNION ALL SELECT 'O', saga_id, owner_id FROM fence "
+                + "UNION ALL SELECT 'S', saga_id, step_id FROM started "
+                + "UNION ALL SELECT 'C', saga_id, step_id FROM completed "
+                + "UNION ALL SELECT 'F', saga_id, NULL FROM finished";
+    }
+
+    private static <W extends LogWrite> List<W> only(List<? extends LogWrite> writes, Class<W> kind) {
+        return writes.stream().filter(kind::isInstance).map(kind::cast).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <W, T> T[] column(List<W> writes, Class<T> type, java.util.function.Function<? super W, ? extends T> field) {
+        T[] values = (T[]) java.lang.reflect.Array.newInstance(type, writes.size());
+        for (int i = 0; i < values.length; i++) {
+            values[i] = field.apply(writes.get(i));
+        }
+        return values;
+    }
+
+    /**
+     * Inside the transaction of a SQL step's effect, after the effect: records the step as completed with
+     * {@code result}, unless the log already holds it as completed (or compensating, compensated) or {@code owner}
+     * no longer holds the saga. Emits whether it was recorded; when it was not, the transaction must roll back, so
+     * the effect is undone. A second attempt running at the same time waits for the first's row lock, then sees its
+     * outcome: the statement never takes effect twice.
+     */
+    public Mono<Boolean> stepRecordedIn(Tx tx, UUID sagaId, String owner, String stepId, int position, JsonNode result) {
+        return tx.update("INSERT INTO " + step + " (saga_id, step_id, position, state, result, completed_at) "
+                        + "SELECT $1, $3, $4, 'COMPLETED', $5::jsonb, now() WHERE " + fence() + " "
+                        + "ON CONFLICT (saga_id, step_id) DO UPDATE SET state = 'COMPLETED', result = EXCLUDED.result, "
+                        + "attempts = " + step + ".attempts + 1, completed_at = now(), error = NULL "
+                        + "WHERE " + step + ".state IN ('STARTED', 'FAILED')",
+                sagaId, owner, stepId, position, Json.param(result)).map(rows -> rows > 0);
     }
 
     /** Logs a step's failure; a step already recorded as completed keeps that state. */
@@ -138,6 +248,9 @@ public final class LogWriter {
      * queue in the same transaction, and for {@code ROLLED_BACK} a queued entry is marked resolved.
      */
     public Mono<Void> sagaFinished(UUID sagaId, String owner, String state, String reason, List<String> errors) {
+        if ("COMPLETED".equals(state)) {
+            return group.submit(new LogWrite.SagaCompleted(sagaId, owner));
+        }
         return pool.inTransaction(tx -> sagaFinishedIn(tx, sagaId, owner, state, reason, errors)).then();
     }
 
@@ -161,8 +274,7 @@ public final class LogWriter {
     /** Logs a step as completed with {@code result} inside {@code tx}, creating its row when it has none. */
     public Mono<Void> stepDoneIn(Tx tx, UUID sagaId, String owner, String stepId, int position, JsonNode result) {
         return fenced(tx.update("INSERT INTO " + step + " (saga_id, step_id, position, state, result, completed_at) "
-                + "SELECT $1, $3, $4, 'COMPLETED', $5::jsonb, now() WHERE EXISTS (SELECT 1 FROM " + saga
-                + " o WHERE o.saga_id = $1 AND o.owner_id = $2 FOR SHARE) "
+                + "SELECT $1, $3, $4, 'COMPLETED', $5::jsonb, now() WHERE " + fence() + " "
                 + "ON CONFLICT (saga_id, step_id) DO UPDATE SET state = 'COMPLETED', result = EXCLUDED.result, "
                 + "completed_at = now(), error = NULL", sagaId, owner, stepId, position, Json.param(result)), sagaId, owner);
     }
@@ -176,7 +288,7 @@ public final class LogWriter {
     /** Records the global id of a saga's prepared transaction as {@code PREPARING}, before the transaction starts. */
     public Mono<Void> preparing(UUID sagaId, String owner, String gid) {
         return fenced(pool.update("INSERT INTO " + prepared + " (gid, saga_id, state) SELECT $3, $1, 'PREPARING' "
-                + "WHERE EXISTS (SELECT 1 FROM " + saga + " o WHERE o.saga_id = $1 AND o.owner_id = $2 FOR SHARE) "
+                + "WHERE " + fence() + " "
                 + "ON CONFLICT (gid) DO UPDATE SET state = 'PREPARING', resolved_at = NULL", sagaId, owner, gid), sagaId, owner);
     }
 
@@ -319,13 +431,17 @@ public final class LogWriter {
                         + "WHERE saga_id = $1", sagaId).thenReturn(claimed))).next();
     }
 
-    /** Extends the leases of the given sagas owned by {@code owner}; emits how many were extended. */
+    /**
+     * Extends the leases of the given sagas owned by {@code owner}; emits how many were extended. The rows are locked
+     * in id order, like a group commit's share locks, so the two never deadlock.
+     */
     public Mono<Long> renew(String owner, Collection<UUID> sagaIds, Duration lease) {
         if (sagaIds.isEmpty()) {
             return Mono.just(0L);
         }
-        return pool.update("UPDATE " + saga + " SET lease_until = now() + $2 * interval '1 millisecond' WHERE owner_id = $1 "
-                + "AND state IN ('RUNNING', 'COMPENSATING') AND saga_id = ANY($3)", owner, lease.toMillis(), sagaIds.toArray(UUID[]::new));
+        return pool.update("WITH mine AS (SELECT saga_id FROM " + saga + " WHERE owner_id = $1 AND state IN ('RUNNING', 'COMPENSATING') "
+                + "AND saga_id = ANY($3) ORDER BY saga_id FOR NO KEY UPDATE) UPDATE " + saga + " s SET lease_until = now() + $2 "
+                + "* interval '1 millisecond' FROM mine WHERE s.saga_id = mine.saga_id", owner, lease.toMillis(), sagaIds.toArray(UUID[]::new));
     }
 
     /** Unresolved (or, with {@code all}, every) manual-intervention entries, oldest first. */

@@ -7,6 +7,7 @@ import dev.sluice.pool.PgPool;
 import dev.sluice.pool.Tx;
 import dev.sluice.pool.TxOptions;
 import dev.sluice.saga.SagaContext;
+import dev.sluice.saga.SagaLeaseLostException;
 import io.r2dbc.spi.ColumnMetadata;
 import io.r2dbc.spi.Row;
 import reactor.core.publisher.Mono;
@@ -79,11 +80,27 @@ public final class SqlEffect implements StepEffect {
         });
     }
 
+    /**
+     * One transaction: the statement, then the step's completion record, which is refused when the log already
+     * holds the step as done (then the transaction rolls back, so the statement never takes effect twice, and the
+     * logged result is taken instead).
+     */
     private Mono<JsonNode> attempt(StepCall call) {
-        return call.started(null)
-                .then(pool.inTransaction(options, tx -> execute(tx, params.apply(call.context()))
-                        .flatMap(result -> call.completedIn(tx, result).thenReturn(result))).single())
-                .doOnNext(call::markCompleted);
+        return pool.inTransaction(options, tx -> execute(tx, params.apply(call.context()))
+                        .flatMap(result -> call.recordedIn(tx, result).flatMap(recorded -> recorded
+                                ? Mono.just(result) : Mono.<JsonNode>error(new AlreadyLogged()))))
+                .single()
+                .doOnNext(call::markCompleted)
+                .onErrorResume(AlreadyLogged.class, refused -> reconcile(call).flatMap(found -> found.isPresent()
+                        ? Mono.just(found.get())
+                        : Mono.error(new SagaLeaseLostException(call.sagaId(), call.owner()))));
+    }
+
+    /** The log refused the step's completion record: the step is done already, or the saga has another owner. */
+    private static final class AlreadyLogged extends RuntimeException {
+        AlreadyLogged() {
+            super(null, null, false, false);
+        }
     }
 
     private Mono<JsonNode> execute(Tx tx, Object[] values) {

@@ -73,9 +73,17 @@ public final class StepCall {
         return log.stepCompleted(sagaId(), owner, stepId, result).then(Mono.fromRunnable(() -> markCompleted(result)));
     }
 
-    /** Logs the step's result in the effect's own transaction. */
-    public Mono<Void> completedIn(Tx tx, JsonNode result) {
-        return log.stepCompletedIn(tx, sagaId(), owner, stepId, result);
+    /**
+     * In the effect's own transaction, after the effect: records the step as completed with {@code result} unless
+     * the log holds it as done already; emits whether it did (see {@link LogWriter#stepRecordedIn}).
+     */
+    public Mono<Boolean> recordedIn(Tx tx, JsonNode result) {
+        return log.stepRecordedIn(tx, sagaId(), owner, stepId, position, result);
+    }
+
+    /** The owner id this run writes as. */
+    public String owner() {
+        return owner;
     }
 
     /** Notes a completion recorded in the effect's transaction, after it committed. */

@@ -1,0 +1,131 @@
+package dev.sluice.saga.internal;
+
+import io.r2dbc.spi.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Group commit of the saga log (internal): the writes of concurrent sagas are gathered and committed together, in
+ * one statement of arrays ({@link LogWriter#write}), so the log pays one round trip and one commit per batch instead
+ * of one per write. A write's {@code Mono} completes only once the transaction
+ * holding it has committed (or fails with that write's own error), so a saga still waits for its record to be
+ * durable before its next effect.
+ *
+ * <p>Writes go to one of a few lanes by saga id. A lane runs one statement at a time and gathers whatever arrived
+ * while the previous one ran; there is no timer, so a lone write goes at once. Hence a
+ * saga's writes commit in the order it made them, and two writes of one row never share a transaction (the second
+ * waits for the next one). A transaction that fails is split: each of its writes is applied alone, so one bad write
+ * never fails another saga's.
+ */
+public final class GroupCommit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+    /** The most writes one transaction takes. */
+    static final int MAX_BATCH = 256;
+
+    private final LogWriter writer;
+    private final Lane[] lanes;
+
+    /**
+     * @param writer the statements
+     * @param lanes  how many transactions may run at once (each takes a connection of the log's pool)
+     */
+    GroupCommit(LogWriter writer, int lanes) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("group commit lanes must be at least 1, got " + lanes);
+        }
+        this.writer = writer;
+        this.lanes = new Lane[lanes];
+        for (int i = 0; i < lanes; i++) {
+            this.lanes[i] = new Lane();
+        }
+    }
+
+    /** Queues {@code write}; the Mono completes when it is committed. Cancelling does not withdraw it. */
+    Mono<Void> submit(LogWrite write) {
+        return Mono.create(sink -> lanes[Math.floorMod(write.sagaId().hashCode(), lanes.length)].offer(new Pending(write, sink)));
+    }
+
+    private record Pending(LogWrite write, MonoSink<Void> sink) {
+
+        void settle(Throwable failure) {
+            if (failure == null) {
+                sink.success();
+            } else {
+                sink.error(failure);
+            }
+        }
+    }
+
+    private final class Lane {
+        private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean busy = new AtomicBoolean();
+
+        void offer(Pending pending) {
+            queue.add(pending);
+            drain();
+        }
+
+        /**
+         * Unless the lane is at work, takes a connection and writes batches on it until the queue is empty, then
+         * gives the connection back; so under load a lane keeps its connection instead of queueing for one behind
+         * the sagas' own work. Only the lane's owner (who set {@code busy}) polls, and it drains again when done.
+         * When no connection can be had, the next batch fails with that error, so writes never wait forever.
+         */
+        private void drain() {
+            while (!queue.isEmpty() && busy.compareAndSet(false, true)) {
+                writer.pool().withConnection(connection -> Mono.defer(() -> next(connection)).repeat(() -> !queue.isEmpty()))
+                        .then()
+                        .onErrorResume(error -> Mono.fromRunnable(() -> take().forEach(pending -> pending.settle(error))))
+                        .doFinally(signal -> {
+                            busy.set(false);
+                            drain();
+                        })
+                        .subscribe();
+                return;
+            }
+        }
+
+        private Mono<Void> next(Connection connection) {
+            List<Pending> batch = take();
+            return batch.isEmpty() ? Mono.empty() : apply(connection, batch);
+        }
+
+        /** The queue's head, up to {@link #MAX_BATCH} writes and stopping before a second write of one row. */
+        private List<Pending> take() {
+            List<Pending> batch = new ArrayList<>();
+            Set<String> rows = new HashSet<>();
+            for (Pending next = queue.peek(); next != null && batch.size() < MAX_BATCH && rows.add(next.write().row());
+                 next = queue.peek()) {
+                batch.add(queue.poll());
+            }
+            return batch;
+        }
+    }
+
+    private Mono<Void> apply(Connection connection, List<Pending> batch) {
+        return writer.write(connection, batch.stream().map(Pending::write).toList())
+                .doOnNext(refused -> batch.forEach(pending -> pending.settle(refused.get(pending.write()))))
+                .then()
+                .onErrorResume(error -> {
+                    if (batch.size() == 1) {
+                        batch.get(0).settle(error);
+                        return Mono.empty();
+                    }
+                    LOG.debug("a saga log statement of {} writes failed ({}); applying them one by one", batch.size(), error.toString());
+                    return Flux.fromIterable(batch).concatMap(pending -> apply(connection, List.of(pending))).then();
+                });
+    }
+}
