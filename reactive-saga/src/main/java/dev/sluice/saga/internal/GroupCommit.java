@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Writes go to one of a few lanes by saga id. A lane runs one statement at a time and gathers whatever arrived
  * while the previous one ran; there is no timer, so a lone write goes at once. Hence a
- * saga's writes commit in the order it made them, and two writes of one row never share a transaction (the second
- * waits for the next one). A transaction that fails is split: each of its writes is applied alone, so one bad write
+ * saga's writes commit in the order it made them: two writes of one saga never share a statement (the second waits
+ * for the next one). A transaction that fails is split: each of its writes is applied alone, so one bad write
  * never fails another saga's.
  */
 public final class GroupCommit {
@@ -103,11 +104,11 @@ public final class GroupCommit {
             return batch.isEmpty() ? Mono.empty() : apply(connection, batch);
         }
 
-        /** The queue's head, up to {@link #MAX_BATCH} writes and stopping before a second write of one row. */
+        /** The queue's head, up to {@link #MAX_BATCH} writes and stopping before a second write of one saga. */
         private List<Pending> take() {
             List<Pending> batch = new ArrayList<>();
-            Set<String> rows = new HashSet<>();
-            for (Pending next = queue.peek(); next != null && batch.size() < MAX_BATCH && rows.add(next.write().row());
+            Set<UUID> sagas = new HashSet<>();
+            for (Pending next = queue.peek(); next != null && batch.size() < MAX_BATCH && sagas.add(next.write().sagaId());
                  next = queue.peek()) {
                 batch.add(queue.poll());
             }

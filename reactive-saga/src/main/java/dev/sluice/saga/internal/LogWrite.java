@@ -3,9 +3,9 @@ package dev.sluice.saga.internal;
 import java.util.UUID;
 
 /**
- * A write of the saga log that may share a transaction with other sagas' writes (internal): see {@link GroupCommit}.
+ * A write of the saga log that may share a statement with other sagas' writes (internal): see {@link GroupCommit}.
  * Each names the saga it belongs to, the owner that must hold the saga's lease (except a new saga's insert), and the
- * log row it writes ({@link #row()}): two writes of one row never share a transaction.
+ * log row it writes ({@link #row()}).
  */
 public sealed interface LogWrite {
 

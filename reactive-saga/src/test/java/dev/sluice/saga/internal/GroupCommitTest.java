@@ -1,0 +1,179 @@
+package dev.sluice.saga.internal;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.sluice.pool.PgPool;
+import dev.sluice.pool.PgPoolConfig;
+import dev.sluice.pool.SslMode;
+import dev.sluice.saga.SagaLeaseLostException;
+import dev.sluice.saga.SagaLog;
+import dev.sluice.saga.SagaLogConfig;
+import dev.sluice.testkit.PostgresServer;
+import dev.sluice.testkit.SluiceExtension;
+import dev.sluice.testkit.TestDatabase;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The group-committed writes of the saga log against a real PostgreSQL. */
+@ExtendWith(SluiceExtension.class)
+class GroupCommitTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String SCHEMA = "group_commit";
+
+    private TestDatabase db;
+    private PgPool pool;
+    private LogWriter writer;
+
+    @BeforeEach
+    void open(TestDatabase db) {
+        this.db = db;
+        this.pool = PgPool.create(PgPoolConfig.builder("group-commit").host(db.host()).port(db.port()).database(db.database())
+                .user(db.user()).password(db.password()).sslMode(SslMode.DISABLE).maxConnections(8).build());
+        PostgresServer.execute(db, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        SagaLog.create(pool, new SagaLogConfig(SCHEMA, "")).migrate().block(WAIT);
+        this.writer = new LogWriter(pool, SCHEMA, "");
+    }
+
+    @AfterEach
+    void close() {
+        pool.close().block(WAIT);
+    }
+
+    private Map<LogWrite, Throwable> write(LogWrite... writes) {
+        return pool.withConnection(c -> writer.write(c, List.of(writes))).single().block(WAIT);
+    }
+
+    private String query(String sql) {
+        return PostgresServer.queryString(db, sql);
+    }
+
+    private static LogWrite.SagaInserted saga(UUID id, String owner) {
+        return new LogWrite.SagaInserted(id, "group", 1, id.toString(), "{\"n\": 1}", owner, 60_000);
+    }
+
+    @Test
+    void oneStatementAppliesEveryOwnedWriteAndRefusesTheOthersOneByOne() {
+        UUID mine = UUID.randomUUID();
+        UUID theirs = UUID.randomUUID();
+        assertThat(write(saga(mine, "me"), saga(theirs, "other"))).isEmpty();
+
+        LogWrite.StepStarted started = new LogWrite.StepStarted(mine, "me", "s1", 0, "{\"pre\": true}");
+        LogWrite.StepStarted foreignStart = new LogWrite.StepStarted(theirs, "me", "s1", 0, null);
+        LogWrite.StepCompleted missing = new LogWrite.StepCompleted(mine, "me", "never-started", "{}");
+        LogWrite.SagaCompleted foreignEnd = new LogWrite.SagaCompleted(theirs, "me");
+        Map<LogWrite, Throwable> refused = write(started, foreignStart, missing, foreignEnd);
+
+        assertThat(refused).containsOnlyKeys(foreignStart, missing, foreignEnd);
+        assertThat(refused.get(foreignStart)).isInstanceOf(SagaLeaseLostException.class);
+        assertThat(refused.get(foreignEnd)).isInstanceOf(SagaLeaseLostException.class);
+        assertThat(refused.get(missing)).isInstanceOf(IllegalStateException.class).hasMessageContaining("never-started");
+        assertThat(query("SELECT state || ' ' || pre_image::text FROM " + SCHEMA + ".saga_step WHERE saga_id = '" + mine + "'"))
+                .isEqualTo("STARTED {\"pre\": true}");
+        assertThat(query("SELECT count(*) FROM " + SCHEMA + ".saga_step WHERE saga_id = '" + theirs + "'")).isEqualTo("0");
+        assertThat(query("SELECT state FROM " + SCHEMA + ".saga WHERE saga_id = '" + theirs + "'")).isEqualTo("RUNNING");
+
+        assertThat(write(new LogWrite.StepCompleted(mine, "me", "s1", "{\"revision\": 7}"), new LogWrite.SagaCompleted(mine, "me")))
+                .isEmpty();
+        assertThat(query("SELECT state || ' ' || result::text FROM " + SCHEMA + ".saga_step WHERE saga_id = '" + mine + "'"))
+                .isEqualTo("COMPLETED {\"revision\": 7}");
+        assertThat(query("SELECT state || ' ' || (lease_until IS NULL) || ' ' || (finished_at IS NOT NULL) FROM " + SCHEMA
+                + ".saga WHERE saga_id = '" + mine + "'")).isEqualTo("COMPLETED true true");
+    }
+
+    /**
+     * Holds a lock on a saga's row from another connection, so that the lane's statement (a step write fenced on that
+     * row) waits; queues {@code inserts} (and {@code extra}) behind it; then releases the lock. Emits the futures of
+     * the queued writes, the blocked write's last.
+     */
+    private List<CompletableFuture<Void>> queueBehindABusyLane(GroupCommit group, List<UUID> inserts, LogWrite extra) throws Exception {
+        UUID blocked = UUID.randomUUID();
+        group.submit(saga(blocked, "me")).block(WAIT);
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        CompletableFuture<Void> first;
+        try (Connection holder = PostgresServer.openJdbc(db)) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("SELECT 1 FROM " + SCHEMA + ".saga WHERE saga_id = ? FOR UPDATE")) {
+                lock.setObject(1, blocked);
+                lock.executeQuery().close();
+            }
+            first = group.submit(new LogWrite.StepStarted(blocked, "me", "s1", 0, null)).toFuture();
+            dev.sluice.testkit.Await.until("the lane's statement waits for the lock", WAIT, () -> "1".equals(query(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH inserted%'")));
+            for (UUID id : inserts) {
+                queued.add(group.submit(saga(id, "me")).toFuture());
+            }
+            if (extra != null) {
+                queued.add(group.submit(extra).toFuture());
+            }
+            assertThat(first).isNotDone();
+            holder.rollback();
+        }
+        first.get(30, TimeUnit.SECONDS);
+        return queued;
+    }
+
+    private List<UUID> ids(int n) {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(UUID.randomUUID());
+        }
+        return ids;
+    }
+
+    /** How many transactions inserted these sagas' rows (rows of one statement share their {@code xmin}). */
+    private String insertingTransactions(List<UUID> ids) {
+        return query("SELECT count(DISTINCT xmin::text) FROM " + SCHEMA + ".saga WHERE saga_id IN ("
+                + ids.stream().map(id -> "'" + id + "'").collect(Collectors.joining(", ")) + ")");
+    }
+
+    @Test
+    void writesQueuedWhileTheLaneIsBusyShareOneStatement() throws Exception {
+        List<UUID> fresh = ids(20);
+        List<CompletableFuture<Void>> queued = queueBehindABusyLane(new GroupCommit(writer, 1), fresh, null);
+        CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        assertThat(insertingTransactions(fresh)).isEqualTo("1");
+    }
+
+    @Test
+    void aStatementThatFailsIsSplitSoOnlyTheBadWriteFails() throws Exception {
+        List<UUID> fresh = ids(20);
+        UUID existing = UUID.randomUUID();
+        write(saga(existing, "me"));
+        List<CompletableFuture<Void>> queued = queueBehindABusyLane(new GroupCommit(writer, 1), fresh, saga(existing, "me"));
+        CompletableFuture<Void> duplicate = queued.remove(queued.size() - 1);
+        CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        assertThat(duplicate).failsWithin(WAIT).withThrowableThat().havingRootCause()
+                .isInstanceOf(R2dbcDataIntegrityViolationException.class);
+        assertThat(insertingTransactions(fresh)).isEqualTo("20");
+    }
+
+    @Test
+    void aSagasWritesCommitInTheOrderTheyWereMadeEvenWhenMadeAtOnce() {
+        UUID id = UUID.randomUUID();
+        writer.insertSaga(id, "group", 1, "c", TextNode.valueOf("in"), "me", Duration.ofMinutes(1)).block(WAIT);
+        Flux.merge(writer.stepStarted(id, "me", "s1", 0, null),
+                        writer.stepCompleted(id, "me", "s1", TextNode.valueOf("done")),
+                        writer.sagaFinished(id, "me", "COMPLETED", null, List.of()))
+                .then().block(WAIT);
+        assertThat(query("SELECT state || ' ' || result::text FROM " + SCHEMA + ".saga_step WHERE saga_id = '" + id + "'"))
+                .isEqualTo("COMPLETED \"done\"");
+        assertThat(query("SELECT state FROM " + SCHEMA + ".saga WHERE saga_id = '" + id + "'")).isEqualTo("COMPLETED");
+    }
+}
