@@ -45,7 +45,7 @@ final class OutboxTransaction {
         TxOptions options = definition.steps().stream().filter(s -> s.effect() instanceof SqlEffect)
                 .map(s -> ((SqlEffect) s.effect()).options()).findFirst().orElse(TxOptions.DEFAULT);
         String owner = executor.ownerId();
-        return pool.inTransaction(options, tx -> Flux.fromIterable(definition.steps())
+        return log.flush(context.sagaId()).thenMany(pool.inTransaction(options, tx -> Flux.fromIterable(definition.steps())
                         .concatMap(step -> {
                             Mono<JsonNode> effect;
                             if (step.effect() instanceof SqlEffect sql) {
@@ -69,7 +69,7 @@ final class OutboxTransaction {
                                 .map(check -> Mono.defer(() -> check.veto(context))
                                         .flatMap(reason -> Mono.<Void>error(new SagaVetoException(reason))))
                                 .orElse(Mono.empty()))
-                        .then(log.sagaFinishedIn(tx, context.sagaId(), owner, SagaOutcome.COMPLETED.name(), null, List.of())))
+                        .then(log.sagaFinishedIn(tx, context.sagaId(), owner, SagaOutcome.COMPLETED.name(), null, List.of()))))
                 .then(Mono.fromCallable(() -> {
                     definition.steps().forEach(step -> executor.emit(SagaEvent.Type.STEP_COMPLETED, context, step.id(), ""));
                     return SagaRun.finished(executor, definition, context, SagaOutcome.COMPLETED, null, List.of());

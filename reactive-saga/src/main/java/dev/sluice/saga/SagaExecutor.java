@@ -150,7 +150,10 @@ public final class SagaExecutor implements AutoCloseable {
     private Mono<SagaResult> detach(UUID sagaId, SagaContext context, Mono<SagaResult> execution) {
         Sinks.One<SagaResult> result = Sinks.one();
         running.add(sagaId);
-        execution.doFinally(signal -> running.remove(sagaId))
+        execution.doFinally(signal -> {
+                    running.remove(sagaId);
+                    log.writer().forget(sagaId);
+                })
                 .subscribe(result::tryEmitValue, error -> {
                     if (error instanceof SagaLeaseLostException) {
                         emit(SagaEvent.Type.LEASE_LOST, context, null, error.getMessage());

@@ -144,11 +144,15 @@ final class SagaRun {
         return !(error instanceof SagaLeaseLostException);
     }
 
+    /**
+     * One stage: a step, or a parallel group. Before a group, the saga's deferred log records are written, so the
+     * group's steps (whose log writes race each other) never carry the saga's own record.
+     */
     private Mono<Void> stage(List<SagaStep> group) {
         if (group.size() == 1) {
             return step(group.get(0));
         }
-        return Mono.whenDelayError(group.stream().map(this::step).toList());
+        return log.flush(context.sagaId()).then(Mono.whenDelayError(group.stream().map(this::step).toList()));
     }
 
     private Mono<Void> step(SagaStep step) {

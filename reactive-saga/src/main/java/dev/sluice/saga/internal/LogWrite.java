@@ -15,6 +15,11 @@ public sealed interface LogWrite {
     /** The owner id that writes. */
     String owner();
 
+    /** The single writes this one stands for: itself, or a {@link Several}'s parts. */
+    default java.util.List<LogWrite> parts() {
+        return java.util.List.of(this);
+    }
+
     /** The kind of write, as the group statement reports it applied: I, S, C or F. */
     String tag();
 
@@ -75,6 +80,24 @@ public sealed interface LogWrite {
         @Override
         public String tag() {
             return "F";
+        }
+    }
+
+    /**
+     * Several writes of one saga that commit together, in order: its deferred records and the write that carries
+     * them. Refused as a whole when any part is.
+     */
+    record Several(UUID sagaId, String owner, java.util.List<LogWrite> parts) implements LogWrite {
+
+        /** The writes, all of one saga. */
+        static Several of(java.util.List<LogWrite> parts) {
+            LogWrite last = parts.get(parts.size() - 1);
+            return new Several(last.sagaId(), last.owner(), parts);
+        }
+
+        @Override
+        public String tag() {
+            return "*";
         }
     }
 }

@@ -37,6 +37,7 @@ public final class LogWriter {
     private final String prepared;
     private final String outbox;
     private final GroupCommit group;
+    private final Map<UUID, List<LogWrite>> deferred = new java.util.concurrent.ConcurrentHashMap<>();
     private final String groupSql;
 
     /**
@@ -77,20 +78,63 @@ public final class LogWriter {
         return update.flatMap(rows -> rows == 0 ? Mono.error(new SagaLeaseLostException(sagaId, owner)) : Mono.empty());
     }
 
-    /** Logs a new saga owned by {@code owner} with a lease of {@code lease} (group-committed). */
+    /**
+     * Logs a new saga owned by {@code owner} with a lease of {@code lease}. Deferred: the record goes with the saga's
+     * next log write, which always comes before its first effect (see {@link #flush}).
+     */
     public Mono<Void> insertSaga(UUID sagaId, String name, int version, String correlationId, JsonNode input, String owner,
                                  Duration lease) {
-        return group.submit(new LogWrite.SagaInserted(sagaId, name, version, correlationId, input.toString(), owner, lease.toMillis()));
+        return defer(new LogWrite.SagaInserted(sagaId, name, version, correlationId, input.toString(), owner, lease.toMillis()));
     }
 
-    /** Logs a step as started, before its effect, with what it recorded first (may be null) (group-committed). */
+    /**
+     * Logs a step as started, before its effect, with what it recorded first (may be null), together with the saga's
+     * deferred records, in a group commit.
+     */
     public Mono<Void> stepStarted(UUID sagaId, String owner, String stepId, int position, JsonNode preImage) {
-        return group.submit(new LogWrite.StepStarted(sagaId, owner, stepId, position, preImage == null ? null : preImage.toString()));
+        return submitWithDeferred(new LogWrite.StepStarted(sagaId, owner, stepId, position, preImage == null ? null : preImage.toString()));
     }
 
-    /** Logs a step's result after its effect (group-committed). */
+    /**
+     * Logs a step's result after its effect. Deferred: the record goes with the saga's next log write (the next
+     * step's start, or the end). Until then the step is logged as started, which recovery resolves from the stores
+     * (a KV write is found by its message id and revision) as after a crash right after the effect.
+     */
     public Mono<Void> stepCompleted(UUID sagaId, String owner, String stepId, JsonNode result) {
-        return group.submit(new LogWrite.StepCompleted(sagaId, owner, stepId, result == null ? null : result.toString()));
+        return defer(new LogWrite.StepCompleted(sagaId, owner, stepId, result == null ? null : result.toString()));
+    }
+
+    /**
+     * Writes the saga's deferred records now (a group commit), if it has any. Every other write about the saga, and
+     * every read of its steps, does this first; so does a step before a transaction of its own.
+     */
+    public Mono<Void> flush(UUID sagaId) {
+        return Mono.defer(() -> {
+            List<LogWrite> before = deferred.remove(sagaId);
+            return before == null ? Mono.empty() : group.submit(LogWrite.Several.of(before));
+        });
+    }
+
+    /** Drops the deferred records of a saga whose run ended (on an error, they are left for recovery to find). */
+    public void forget(UUID sagaId) {
+        deferred.remove(sagaId);
+    }
+
+    private Mono<Void> defer(LogWrite write) {
+        return Mono.fromRunnable(() -> deferred.merge(write.sagaId(), List.of(write), LogWriter::concat));
+    }
+
+    private Mono<Void> submitWithDeferred(LogWrite write) {
+        return Mono.defer(() -> {
+            List<LogWrite> before = deferred.remove(write.sagaId());
+            return group.submit(before == null ? write : LogWrite.Several.of(concat(before, List.of(write))));
+        });
+    }
+
+    private static List<LogWrite> concat(List<LogWrite> first, List<LogWrite> then) {
+        List<LogWrite> all = new ArrayList<>(first);
+        all.addAll(then);
+        return List.copyOf(all);
     }
 
     /**
@@ -101,10 +145,11 @@ public final class LogWriter {
      * lost lease, a missing step row); the others are committed.
      */
     Mono<Map<LogWrite, Throwable>> write(Connection connection, List<LogWrite> writes) {
-        List<LogWrite.SagaInserted> inserted = only(writes, LogWrite.SagaInserted.class);
-        List<LogWrite.StepStarted> started = only(writes, LogWrite.StepStarted.class);
-        List<LogWrite.StepCompleted> completed = only(writes, LogWrite.StepCompleted.class);
-        List<LogWrite.SagaCompleted> finished = only(writes, LogWrite.SagaCompleted.class);
+        List<LogWrite> parts = writes.stream().flatMap(write -> write.parts().stream()).toList();
+        List<LogWrite.SagaInserted> inserted = only(parts, LogWrite.SagaInserted.class);
+        List<LogWrite.StepStarted> started = only(parts, LogWrite.StepStarted.class);
+        List<LogWrite.StepCompleted> completed = only(parts, LogWrite.StepCompleted.class);
+        List<LogWrite.SagaCompleted> finished = only(parts, LogWrite.SagaCompleted.class);
         List<LogWrite> fenced = new ArrayList<>(started);
         fenced.addAll(completed);
         Object[] params = {column(inserted, UUID.class, LogWrite::sagaId), column(inserted, String.class, LogWrite.SagaInserted::name),
@@ -125,17 +170,28 @@ public final class LogWriter {
                 .map(applied -> {
                     Map<LogWrite, Throwable> refused = new java.util.IdentityHashMap<>();
                     for (LogWrite write : writes) {
-                        if (applied.contains(write.tag() + ":" + write.row())) {
-                            continue;
+                        for (LogWrite part : write.parts()) {
+                            Throwable error = refusal(part, applied);
+                            if (error != null) {
+                                refused.put(write, error);
+                                break;
+                            }
                         }
-                        boolean owned = applied.contains("O:" + write.sagaId() + "/" + write.owner());
-                        refused.put(write, owned && write instanceof LogWrite.StepCompleted step
-                                ? new IllegalStateException("step '" + step.stepId() + "' of saga " + step.sagaId()
-                                        + " has no started record in the saga log, so its result cannot be recorded")
-                                : new SagaLeaseLostException(write.sagaId(), write.owner()));
                     }
                     return refused;
                 });
+    }
+
+    /** Why the group statement did not apply {@code part}, or null when it did. */
+    private static Throwable refusal(LogWrite part, java.util.Set<String> applied) {
+        if (applied.contains(part.tag() + ":" + part.row())) {
+            return null;
+        }
+        boolean owned = applied.contains("O:" + part.sagaId() + "/" + part.owner());
+        return owned && part instanceof LogWrite.StepCompleted step
+                ? new IllegalStateException("step '" + step.stepId() + "' of saga " + step.sagaId()
+                        + " has no started record in the saga log, so its result cannot be recorded")
+                : new SagaLeaseLostException(part.sagaId(), part.owner());
     }
 
     private String startedConflict() {
@@ -153,21 +209,22 @@ public final class LogWriter {
                 + "SELECT u.saga_id, u.name, u.version, u.correlation_id, u.input::jsonb, 'RUNNING', u.owner_id, "
                 + "now() + u.lease * interval '1 millisecond' "
                 + "FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[]) "
-                + "AS u(saga_id, name, version, correlation_id, input, owner_id, lease) RETURNING saga_id), "
+                + "AS u(saga_id, name, version, correlation_id, input, owner_id, lease) RETURNING saga_id, owner_id), "
                 + "fence AS (SELECT saga_id, owner_id FROM " + saga + " WHERE saga_id = ANY($8::uuid[]) FOR KEY SHARE), "
+                + "owners AS (SELECT saga_id, owner_id FROM fence UNION ALL SELECT saga_id, owner_id FROM inserted), "
                 + "started AS (INSERT INTO " + step + " (saga_id, step_id, position, state, pre_image) "
                 + "SELECT u.saga_id, u.step_id, u.position, 'STARTED', u.pre_image::jsonb "
                 + "FROM unnest($9::uuid[], $10::text[], $11::int[], $12::text[], $13::text[]) AS u(saga_id, step_id, position, pre_image, owner_id) "
-                + "JOIN fence f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id " + startedConflict() + " RETURNING saga_id, step_id), "
+                + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id " + startedConflict() + " RETURNING saga_id, step_id), "
                 + "completed AS (UPDATE " + step + " s SET state = 'COMPLETED', result = u.result::jsonb, completed_at = now(), error = NULL "
                 + "FROM unnest($14::uuid[], $15::text[], $16::text[], $17::text[]) AS u(saga_id, step_id, result, owner_id) "
-                + "JOIN fence f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id "
+                + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id "
                 + "WHERE s.saga_id = u.saga_id AND s.step_id = u.step_id RETURNING s.saga_id, s.step_id), "
                 + "done AS (SELECT o.saga_id FROM " + saga + " o JOIN unnest($18::uuid[], $19::text[]) AS u(saga_id, owner_id) "
                 + "ON o.saga_id = u.saga_id AND o.owner_id = u.owner_id ORDER BY o.saga_id FOR NO KEY UPDATE OF o), "
                 + "finished AS (" + completedSaga() + "FROM done WHERE " + saga + ".saga_id = done.saga_id RETURNING " + saga + ".saga_id) "
                 + "SELECT 'I' AS kind, saga_id, NULL AS detail FROM inserted "
-                + "UNION ALL SELECT 'O', saga_id, owner_id FROM fence "
+                + "UNION ALL SELECT 'O', saga_id, owner_id FROM owners "
                 + "UNION ALL SELECT 'S', saga_id, step_id FROM started "
                 + "UNION ALL SELECT 'C', saga_id, step_id FROM completed "
                 + "UNION ALL SELECT 'F', saga_id, NULL FROM finished";
@@ -204,20 +261,20 @@ public final class LogWriter {
 
     /** Logs a step's failure; a step already recorded as completed keeps that state. */
     public Mono<Void> stepFailed(UUID sagaId, String owner, String stepId, String error) {
-        return pool.update("UPDATE " + step + " SET state = 'FAILED', error = $4 WHERE saga_id = $1 AND step_id = $3 "
-                + "AND state = 'STARTED'" + owned(), sagaId, owner, stepId, Json.text(error)).then();
+        return flush(sagaId).then(pool.update("UPDATE " + step + " SET state = 'FAILED', error = $4 WHERE saga_id = $1 AND step_id = $3 "
+                + "AND state = 'STARTED'" + owned(), sagaId, owner, stepId, Json.text(error)).then());
     }
 
     /** Logs a step as being compensated, before the compensation's effect. */
     public Mono<Void> stepCompensating(UUID sagaId, String owner, String stepId, JsonNode result) {
-        return fenced(pool.update("UPDATE " + step + " SET state = 'COMPENSATING', result = $4::jsonb, "
+        return flush(sagaId).then(fenced(pool.update("UPDATE " + step + " SET state = 'COMPENSATING', result = $4::jsonb, "
                 + "compensation_started_at = now() WHERE saga_id = $1 AND step_id = $3" + owned(),
-                sagaId, owner, stepId, Json.param(result)), sagaId, owner);
+                sagaId, owner, stepId, Json.param(result)), sagaId, owner));
     }
 
     /** Logs a step as compensated, after the compensation's effect. */
     public Mono<Void> stepCompensated(UUID sagaId, String owner, String stepId) {
-        return fenced(pool.update(compensatedSql(), sagaId, owner, stepId), sagaId, owner);
+        return flush(sagaId).then(fenced(pool.update(compensatedSql(), sagaId, owner, stepId), sagaId, owner));
     }
 
     /** Logs a step as compensated inside the transaction of the compensation's effect. */
@@ -232,15 +289,15 @@ public final class LogWriter {
 
     /** Logs a failed compensation of a step. */
     public Mono<Void> stepCompensationFailed(UUID sagaId, String owner, String stepId, String error) {
-        return fenced(pool.update("UPDATE " + step + " SET state = 'COMPENSATION_FAILED', error = $4 "
+        return flush(sagaId).then(fenced(pool.update("UPDATE " + step + " SET state = 'COMPENSATION_FAILED', error = $4 "
                 + "WHERE saga_id = $1 AND step_id = $3 AND state <> 'COMPENSATED'" + owned(), sagaId, owner, stepId,
-                Json.text(error)), sagaId, owner);
+                Json.text(error)), sagaId, owner));
     }
 
     /** Logs that the saga compensates, with the reason. */
     public Mono<Void> sagaCompensating(UUID sagaId, String owner, String reason) {
-        return fenced(pool.update("UPDATE " + saga + " SET state = 'COMPENSATING', reason = $3, updated_at = now() "
-                + "WHERE saga_id = $1 AND owner_id = $2", sagaId, owner, Json.text(reason)), sagaId, owner);
+        return flush(sagaId).then(fenced(pool.update("UPDATE " + saga + " SET state = 'COMPENSATING', reason = $3, updated_at = now() "
+                + "WHERE saga_id = $1 AND owner_id = $2", sagaId, owner, Json.text(reason)), sagaId, owner));
     }
 
     /**
@@ -249,9 +306,9 @@ public final class LogWriter {
      */
     public Mono<Void> sagaFinished(UUID sagaId, String owner, String state, String reason, List<String> errors) {
         if ("COMPLETED".equals(state)) {
-            return group.submit(new LogWrite.SagaCompleted(sagaId, owner));
+            return submitWithDeferred(new LogWrite.SagaCompleted(sagaId, owner));
         }
-        return pool.inTransaction(tx -> sagaFinishedIn(tx, sagaId, owner, state, reason, errors)).then();
+        return flush(sagaId).then(pool.inTransaction(tx -> sagaFinishedIn(tx, sagaId, owner, state, reason, errors)).then());
     }
 
     /** {@link #sagaFinished} inside {@code tx}. */
@@ -281,22 +338,22 @@ public final class LogWriter {
 
     /** Logs a completed step as compensated without running anything (its effect was rolled back). */
     public Mono<Void> stepRolledBack(UUID sagaId, String owner, String stepId) {
-        return pool.update("UPDATE " + step + " SET state = 'COMPENSATED', compensated_at = now() "
-                + "WHERE saga_id = $1 AND step_id = $3 AND state <> 'COMPENSATED'" + owned(), sagaId, owner, stepId).then();
+        return flush(sagaId).then(pool.update("UPDATE " + step + " SET state = 'COMPENSATED', compensated_at = now() "
+                + "WHERE saga_id = $1 AND step_id = $3 AND state <> 'COMPENSATED'" + owned(), sagaId, owner, stepId).then());
     }
 
     /** Records the global id of a saga's prepared transaction as {@code PREPARING}, before the transaction starts. */
     public Mono<Void> preparing(UUID sagaId, String owner, String gid) {
-        return fenced(pool.update("INSERT INTO " + prepared + " (gid, saga_id, state) SELECT $3, $1, 'PREPARING' "
+        return flush(sagaId).then(fenced(pool.update("INSERT INTO " + prepared + " (gid, saga_id, state) SELECT $3, $1, 'PREPARING' "
                 + "WHERE " + fence() + " "
-                + "ON CONFLICT (gid) DO UPDATE SET state = 'PREPARING', resolved_at = NULL", sagaId, owner, gid), sagaId, owner);
+                + "ON CONFLICT (gid) DO UPDATE SET state = 'PREPARING', resolved_at = NULL", sagaId, owner, gid), sagaId, owner));
     }
 
     /** Moves a saga's prepared-transaction record to {@code state} ({@code COMMITTED} and {@code ROLLED_BACK} are final). */
     public Mono<Void> preparedState(UUID sagaId, String owner, String gid, String state) {
         boolean resolved = "COMMITTED".equals(state) || "ROLLED_BACK".equals(state);
-        return fenced(pool.update("UPDATE " + prepared + " SET state = $4" + (resolved ? ", resolved_at = now()" : "")
-                + " WHERE gid = $3 AND saga_id = $1" + owned(), sagaId, owner, gid, state), sagaId, owner);
+        return flush(sagaId).then(fenced(pool.update("UPDATE " + prepared + " SET state = $4" + (resolved ? ", resolved_at = now()" : "")
+                + " WHERE gid = $3 AND saga_id = $1" + owned(), sagaId, owner, gid, state), sagaId, owner));
     }
 
     /**
@@ -304,10 +361,10 @@ public final class LogWriter {
      * after {@code PREPARE TRANSACTION} succeeded.
      */
     public Mono<Void> prepared(UUID sagaId, String owner, String gid, List<StepRecord> steps) {
-        return pool.inTransaction(tx -> fenced(tx.update("UPDATE " + prepared + " SET state = 'PREPARED' WHERE gid = $3 AND saga_id = $1"
+        return flush(sagaId).then(pool.inTransaction(tx -> fenced(tx.update("UPDATE " + prepared + " SET state = 'PREPARED' WHERE gid = $3 AND saga_id = $1"
                         + owned(), sagaId, owner, gid), sagaId, owner)
                 .thenMany(reactor.core.publisher.Flux.fromIterable(steps)
-                        .concatMap(row -> stepDoneIn(tx, sagaId, owner, row.stepId(), row.position(), row.result())))).then();
+                        .concatMap(row -> stepDoneIn(tx, sagaId, owner, row.stepId(), row.position(), row.result())))).then());
     }
 
     /** The state of a saga's prepared-transaction record, empty when it has none. */
@@ -389,14 +446,14 @@ public final class LogWriter {
 
     /** Every step row of a saga, in position order. */
     public Flux<StepRecord> steps(UUID sagaId) {
-        return pool.query("SELECT " + STEP_COLUMNS + " FROM " + step + " WHERE saga_id = $1 ORDER BY position", LogWriter::stepRow,
-                sagaId);
+        return flush(sagaId).thenMany(pool.query("SELECT " + STEP_COLUMNS + " FROM " + step + " WHERE saga_id = $1 ORDER BY position", LogWriter::stepRow,
+                sagaId));
     }
 
     /** One step row, empty when the step was never logged. */
     public Mono<StepRecord> step(UUID sagaId, String stepId) {
-        return pool.queryOne("SELECT " + STEP_COLUMNS + " FROM " + step + " WHERE saga_id = $1 AND step_id = $2", LogWriter::stepRow,
-                sagaId, stepId);
+        return flush(sagaId).then(pool.queryOne("SELECT " + STEP_COLUMNS + " FROM " + step + " WHERE saga_id = $1 AND step_id = $2", LogWriter::stepRow,
+                sagaId, stepId));
     }
 
     /** One saga row, empty when unknown. */

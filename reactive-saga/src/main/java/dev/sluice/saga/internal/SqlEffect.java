@@ -81,15 +81,16 @@ public final class SqlEffect implements StepEffect {
     }
 
     /**
-     * One transaction: the statement, then the step's completion record, which is refused when the log already
+     * The saga's deferred log records first (its own record must exist), then one transaction: the statement, then
+     * the step's completion record, which is refused when the log already
      * holds the step as done (then the transaction rolls back, so the statement never takes effect twice, and the
      * logged result is taken instead).
      */
     private Mono<JsonNode> attempt(StepCall call) {
-        return pool.inTransaction(options, tx -> execute(tx, params.apply(call.context()))
+        return call.flush().then(pool.inTransaction(options, tx -> execute(tx, params.apply(call.context()))
                         .flatMap(result -> call.recordedIn(tx, result).flatMap(recorded -> recorded
                                 ? Mono.just(result) : Mono.<JsonNode>error(new AlreadyLogged()))))
-                .single()
+                        .single())
                 .doOnNext(call::markCompleted)
                 .onErrorResume(AlreadyLogged.class, refused -> reconcile(call).flatMap(found -> found.isPresent()
                         ? Mono.just(found.get())

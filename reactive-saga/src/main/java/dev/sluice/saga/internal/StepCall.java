@@ -81,6 +81,11 @@ public final class StepCall {
         return log.stepRecordedIn(tx, sagaId(), owner, stepId, position, result);
     }
 
+    /** Writes the saga's deferred log records now, before a transaction of the step's own. */
+    public Mono<Void> flush() {
+        return log.flush(sagaId());
+    }
+
     /** The owner id this run writes as. */
     public String owner() {
         return owner;
