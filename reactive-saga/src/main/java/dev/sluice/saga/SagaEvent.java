@@ -20,9 +20,9 @@ public record SagaEvent(Type type, UUID sagaId, String sagaName, String correlat
 
     /** Kinds of saga events. */
     public enum Type {
-        /** The saga was logged and its first step is about to run. */
+        /** The saga was accepted and its first step is about to run (its record commits with that step's start). */
         STARTED,
-        /** A step's effect happened and was recorded. */
+        /** A step's effect happened (its record commits with the saga's next log write). */
         STEP_COMPLETED,
         /** A step failed after its retries. */
         STEP_FAILED,

@@ -102,8 +102,9 @@ public final class SagaExecutor implements AutoCloseable {
      * Runs a saga of {@code definition} (registering it when needed) with {@code input} (converted to JSON by
      * Jackson and logged).
      *
-     * <p>Cold: each subscription starts a new saga. The saga is first logged ({@code RUNNING}, owned by this
-     * instance, with a lease), then its steps run; the Mono emits its {@link SagaResult} once it is terminal:
+     * <p>Cold: each subscription starts a new saga. The saga is logged ({@code RUNNING}, owned by this instance, with
+     * a lease) with its first log write, which commits before its first effect; the Mono emits its
+     * {@link SagaResult} once it is terminal:
      * {@link SagaOutcome#COMPLETED}, {@link SagaOutcome#ROLLED_BACK} or {@link SagaOutcome#COMPENSATION_FAILED} (the
      * last also queued for manual intervention). Step failures are outcomes, not errors.
      *
