@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Each batch is one PostgreSQL transaction: it claims undelivered rows that are the oldest undelivered row of
  * their key ({@code FOR UPDATE SKIP LOCKED}, so relays of several instances share the work and rows of one key are
- * delivered in order), puts each row's value with the row's message id, and marks it delivered with the revision.
+ * delivered in order), puts each row's value with the row's message id (or, for a row without a value, deletes the
+ * key with it), and marks it delivered with the revision (of the delete marker, for a delete).
  * The first row that cannot be delivered (NATS down, a timeout) ends the batch: its failure is counted on the row,
  * the rows delivered before it stay delivered, and it is tried again by a later pass. A delivery whose outcome was
  * lost (the put was applied but the row not marked) is repeated with the same message id, which JetStream
@@ -64,7 +65,7 @@ public final class OutboxRelay {
     private Mono<Batch> batch() {
         return log.pool().inTransaction(tx -> log.claimOutbox(tx, stores.keySet(), batch).collectList()
                         .flatMap(rows -> Flux.fromIterable(rows)
-                                .concatMap(row -> stores.get(row.bucket()).put(row.key(), row.value(), row.messageId())
+                                .concatMap(row -> write(row)
                                         .flatMap(revision -> log.outboxDelivered(tx, row.id(), revision).thenReturn(true))
                                         .onErrorResume(error -> log.outboxFailed(tx, row.id(), error.toString()).thenReturn(false)))
                                 .takeUntil(delivered -> !delivered)
@@ -74,6 +75,11 @@ public final class OutboxRelay {
                                     return new Batch(delivered, delivered == rows.size() && !rows.isEmpty());
                                 })))
                 .single();
+    }
+
+    private Mono<Long> write(LogWriter.OutboxRow row) {
+        KvStore store = stores.get(row.bucket());
+        return row.value() == null ? store.delete(row.key(), row.messageId()) : store.put(row.key(), row.value(), row.messageId());
     }
 
     /** How many outbox rows (of every bucket) wait for delivery. Cold. */
