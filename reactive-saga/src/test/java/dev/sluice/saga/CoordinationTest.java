@@ -183,6 +183,33 @@ class CoordinationTest {
     }
 
     @Test
+    void anOutboxRowKvRefusesHoldsBackOnlyTheLaterRowsOfItsOwnKey() {
+        SagaLog log = SagaLog.create(fx.pool, new SagaLogConfig("outbox_refused", ""));
+        log.migrate().block(WAIT);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        SagaDefinition definition = SagaDefinition.builder("eventual-refused").coordination(Coordination.EVENTUAL)
+                .step(SagaStep.kvPut("post", fx.kv, ctx -> ctx.input().get("key").asText(), ctx -> utf8(ctx.input().get("value").asText())))
+                .build();
+        try (SagaExecutor executor = SagaExecutor.builder(log).ownerId("eventual-refused").build()) {
+            for (List<String> write : List.of(List.of("bad key", "1"), List.of("bad key", "2"), List.of("ok." + run, "a"),
+                    List.of("ok." + run, "b"), List.of("other." + run, "c"))) {
+                assertThat(executor.run(definition, Map.of("key", write.get(0), "value", write.get(1))).block(WAIT).outcome())
+                        .isEqualTo(SagaOutcome.COMPLETED);
+            }
+
+            assertThat(executor.outbox().relayPending().block(WAIT)).isEqualTo(3);
+
+            assertThat(fx.kv.history("ok." + run).map(KvEntry::valueAsString).collectList().block(WAIT)).containsExactly("a", "b");
+            assertThat(fx.kv.get("other." + run).block(WAIT).valueAsString()).isEqualTo("c");
+            assertThat(executor.outbox().pending().block(WAIT)).isEqualTo(2);
+            assertThat(fx.query("SELECT string_agg(convert_from(value, 'UTF8') || ':' || (attempts > 0) || ':' "
+                    + "|| coalesce(last_error, '-'), ',' ORDER BY id) FROM outbox_refused.saga_outbox WHERE delivered_at IS NULL"))
+                    .as("the refused row, with its error, then the row of the same key it holds back, never tried")
+                    .matches("1:true:.*IllegalArgumentException.*bad key.*,2:false:-");
+        }
+    }
+
+    @Test
     void eventualSagaDeletesAKeyThroughTheOutboxAfterItsPutAndOnceWhenDeliveredAgain() {
         String ref = "ev-delete-" + UUID.randomUUID();
         fx.kv.put("cart." + ref, "items").block(WAIT);
