@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,7 +33,6 @@ final class HeldStatements implements ConnectionFactory {
     private final ConnectionFactory driver;
     private final Set<UUID> toFreeze = ConcurrentHashMap.newKeySet();
     private final Set<UUID> frozen = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger held = new AtomicInteger();
 
     HeldStatements(ConnectionFactory driver) {
         this.driver = driver;
@@ -45,14 +43,9 @@ final class HeldStatements implements ConnectionFactory {
         toFreeze.add(sagaId);
     }
 
-    /** How many statements are held now. */
-    int held() {
-        return held.get();
-    }
-
     @Override
     public Publisher<? extends Connection> create() {
-        return Mono.from(driver.create()).map(connection -> proxy(Connection.class, connection, (method, args) -> {
+        return Mono.from(driver.create()).map(connection -> proxy(Connection.class, (method, args) -> {
             Object result = method.invoke(connection, args);
             return "createStatement".equals(method.getName()) ? statement((Statement) result, (String) args[0]) : result;
         }));
@@ -66,10 +59,9 @@ final class HeldStatements implements ConnectionFactory {
     private Statement statement(Statement statement, String sql) {
         List<Object> bound = new ArrayList<>();
         Statement[] self = new Statement[1];
-        self[0] = proxy(Statement.class, statement, (method, args) -> {
+        self[0] = proxy(Statement.class, (method, args) -> {
             if ("execute".equals(method.getName())) {
                 if (holds(sql, bound)) {
-                    held.incrementAndGet();
                     return Flux.never();
                 }
                 Publisher<?> results = (Publisher<?>) method.invoke(statement, args);
@@ -99,7 +91,7 @@ final class HeldStatements implements ConnectionFactory {
         Object invoke(Method method, Object[] args) throws Exception;
     }
 
-    private static <T> T proxy(Class<T> type, T target, Call call) {
+    private static <T> T proxy(Class<T> type, Call call) {
         InvocationHandler handler = (proxy, method, args) -> {
             switch (method.getName()) {
                 case "equals" -> {
