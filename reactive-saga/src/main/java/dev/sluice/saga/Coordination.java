@@ -29,11 +29,13 @@ public enum Coordination {
     /**
      * PostgreSQL commits now and KV follows. The SQL steps run in one transaction on their (single) pool (or the
      * log's pool when there are none), which also writes one outbox row per {@link SagaStep#kvPut kvPut} step (key
-     * and value computed from the context) and the saga's {@code COMPLETED} record, after the consistency check. The
-     * executor's {@link OutboxRelay} then applies the rows to KV with retries, in order per key, each with a message
-     * id so a repeated delivery is stored once. Only SQL and {@code kvPut} steps are allowed; a failure rolls the
-     * whole transaction back ({@code ROLLED_BACK}, nothing to compensate). SQL steps' timeouts and retry policies do
-     * not apply.
+     * and value computed from the context) and per {@link SagaStep#kvDelete kvDelete} step (key only), and the
+     * saga's {@code COMPLETED} record, after the consistency check. The executor's {@link OutboxRelay} then applies
+     * the rows to KV with retries, in order per key (a put, or a delete marker), each with a message id so a repeated
+     * delivery is stored once; the writes are blind: they do not compare revisions. Only SQL, {@code kvPut} and
+     * {@code kvDelete} steps are allowed ({@code kvCreate} and {@code kvUpdate} depend on the key's value when they
+     * apply, which the relay does not read); a failure rolls the whole transaction back ({@code ROLLED_BACK},
+     * nothing to compensate). SQL steps' timeouts and retry policies do not apply.
      */
     EVENTUAL
 }

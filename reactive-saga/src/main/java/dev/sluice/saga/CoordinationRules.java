@@ -29,11 +29,12 @@ final class CoordinationRules {
         if (coordination == Coordination.EVENTUAL) {
             for (SagaStep step : steps) {
                 boolean allowed = step.effect() instanceof SqlEffect
-                        || step.effect() instanceof KvEffect kv && kv.kind() == KvEffect.Kind.PUT;
+                        || step.effect() instanceof KvEffect kv && (kv.kind() == KvEffect.Kind.PUT || kv.kind() == KvEffect.Kind.DELETE);
                 if (!allowed) {
-                    throw new SagaDefinitionException("saga '" + saga + "' (EVENTUAL): step '" + step.id() + "' is neither a SQL "
-                            + "step nor a kvPut step; an eventual saga commits SQL and outbox rows in one transaction, so it "
-                            + "accepts only those (use Coordination.SAGA or TWO_PHASE for other steps)");
+                    throw new SagaDefinitionException("saga '" + saga + "' (EVENTUAL): step '" + step.id() + "' is not a SQL, kvPut "
+                            + "or kvDelete step; an eventual saga commits its SQL and outbox rows in one transaction and writes KV "
+                            + "later without reading it, so kvCreate and kvUpdate (which depend on the key's value) and Mono steps "
+                            + "(whose effect cannot join the transaction) cannot be part of it: use Coordination.SAGA or TWO_PHASE");
                 }
             }
         }

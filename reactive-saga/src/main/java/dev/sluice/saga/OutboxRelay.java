@@ -1,6 +1,8 @@
 package dev.sluice.saga;
 
 import dev.sluice.pool.kv.KvStore;
+import dev.sluice.pool.kv.KvTimeoutException;
+import dev.sluice.pool.kv.NotConnectedException;
 import dev.sluice.saga.internal.LogWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,10 +21,17 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Each batch is one PostgreSQL transaction: it claims undelivered rows that are the oldest undelivered row of
  * their key ({@code FOR UPDATE SKIP LOCKED}, so relays of several instances share the work and rows of one key are
- * delivered in order), puts each row's value with the row's message id, and marks it delivered with the revision.
- * The first row that cannot be delivered (NATS down, a timeout) ends the batch: its failure is counted on the row,
- * the rows delivered before it stay delivered, and it is tried again by a later pass. A delivery whose outcome was
- * lost (the put was applied but the row not marked) is repeated with the same message id, which JetStream
+ * delivered in order), puts each row's value with the row's message id (or, for a row without a value, deletes the
+ * key with it), and marks it delivered with the revision (of the delete marker, for a delete). A batch holds at
+ * most one row per key, so a pass runs batches until one delivers nothing.
+ *
+ * <p>A row that cannot be delivered because NATS cannot be reached ({@link NotConnectedException},
+ * {@link KvTimeoutException}) ends the pass: its failure is counted on the row, the rows delivered before it stay
+ * delivered, and it is tried again by a later pass. A row that KV refuses (an invalid key, a value over the bucket's
+ * limit, a deleted bucket: any other failure) has its failure counted and recorded on the row ({@code attempts},
+ * {@code last_error}) and stays pending, holding back the later rows of its own key only: the batch goes on with the
+ * other keys, so one bad row never stalls the outbox. A delivery whose outcome was lost (the put was applied but the
+ * row not marked: the relay was stopped or killed mid-batch) is repeated with the same message id, which JetStream
  * acknowledges as a duplicate within the bucket's duplicate window, so each row is stored once.
  */
 public final class OutboxRelay {
@@ -46,11 +55,12 @@ public final class OutboxRelay {
     }
 
     /**
-     * Delivers pending rows, batch after batch, until none is left or a delivery fails.
+     * Delivers pending rows, batch after batch, until a batch delivers nothing (none is left, or only rows KV
+     * refuses) or NATS cannot be reached.
      *
      * <p>Cold: each subscription makes one such pass and emits how many rows it delivered (0 when there is nothing
      * to deliver or no bucket is known to this relay). A failed delivery is not an error of the Mono (the row stays
-     * pending); the Mono fails only with the log's errors. Cancelling rolls back the batch in progress: its rows
+     * pending, its failure recorded on it); the Mono fails only with the log's errors. Cancelling rolls back the batch in progress: its rows
      * stay pending and are delivered again later, with the same message ids.
      */
     public Mono<Integer> relayPending() {
@@ -61,19 +71,31 @@ public final class OutboxRelay {
     private record Batch(int delivered, boolean more) {
     }
 
+    private enum Delivery { DELIVERED, REFUSED, UNREACHABLE }
+
     private Mono<Batch> batch() {
         return log.pool().inTransaction(tx -> log.claimOutbox(tx, stores.keySet(), batch).collectList()
                         .flatMap(rows -> Flux.fromIterable(rows)
-                                .concatMap(row -> stores.get(row.bucket()).put(row.key(), row.value(), row.messageId())
-                                        .flatMap(revision -> log.outboxDelivered(tx, row.id(), revision).thenReturn(true))
-                                        .onErrorResume(error -> log.outboxFailed(tx, row.id(), error.toString()).thenReturn(false)))
-                                .takeUntil(delivered -> !delivered)
+                                .concatMap(row -> write(row)
+                                        .flatMap(revision -> log.outboxDelivered(tx, row.id(), revision).thenReturn(Delivery.DELIVERED))
+                                        .onErrorResume(error -> log.outboxFailed(tx, row.id(), error.toString())
+                                                .thenReturn(unreachable(error) ? Delivery.UNREACHABLE : Delivery.REFUSED)))
+                                .takeUntil(delivery -> delivery == Delivery.UNREACHABLE)
                                 .collectList()
-                                .map(results -> {
-                                    int delivered = (int) results.stream().filter(ok -> ok).count();
-                                    return new Batch(delivered, delivered == rows.size() && !rows.isEmpty());
+                                .map(deliveries -> {
+                                    int delivered = (int) deliveries.stream().filter(d -> d == Delivery.DELIVERED).count();
+                                    return new Batch(delivered, delivered > 0 && !deliveries.contains(Delivery.UNREACHABLE));
                                 })))
                 .single();
+    }
+
+    private static boolean unreachable(Throwable error) {
+        return error instanceof NotConnectedException || error instanceof KvTimeoutException;
+    }
+
+    private Mono<Long> write(LogWriter.OutboxRow row) {
+        KvStore store = stores.get(row.bucket());
+        return row.value() == null ? store.delete(row.key(), row.messageId()) : store.put(row.key(), row.value(), row.messageId());
     }
 
     /** How many outbox rows (of every bucket) wait for delivery. Cold. */

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An eventual saga's one transaction: its SQL steps, an outbox row per {@code kvPut} step, each step's completion
+ * An eventual saga's one transaction: its SQL steps, an outbox row per {@code kvPut} or {@code kvDelete} step (a
+ * delete's row has no value), each step's completion
  * record, the consistency check and the saga's {@code COMPLETED} record commit together or not at all. A crash
  * before the commit leaves the saga {@code RUNNING} with nothing applied; recovery runs the transaction again.
  */
@@ -58,8 +59,9 @@ final class OutboxTransaction {
                                 result.put("bucket", kv.store().bucket());
                                 result.put("key", key);
                                 result.put("messageId", messageId);
-                                effect = log.outboxIn(tx, context.sagaId(), step.id(), kv.store().bucket(), key, kv.blindValue(context),
-                                        messageId).thenReturn(result);
+                                byte[] value = kv.kind() == KvEffect.Kind.DELETE ? null : kv.blindValue(context);
+                                effect = log.outboxIn(tx, context.sagaId(), step.id(), kv.store().bucket(), key, value, messageId)
+                                        .thenReturn(result);
                             }
                             return effect.flatMap(result -> log.stepDoneIn(tx, context.sagaId(), owner, step.id(),
                                             positions.get(step.id()), result)

@@ -156,7 +156,8 @@ public final class SagaDefinition {
          * @throws SagaDefinitionException when there are no steps, two steps share an id, a step neither has a
          *                                 compensation nor is declared {@code noCompensation()}, or the steps do not
          *                                 suit the coordination (two-phase: at least one SQL step, all on one pool;
-         *                                 eventual: only SQL and {@code kvPut} steps, SQL steps on one pool)
+         *                                 eventual: only SQL, {@code kvPut} and {@code kvDelete} steps, SQL
+         *                                 steps on one pool)
          */
         public SagaDefinition build() {
             if (stages.isEmpty()) {

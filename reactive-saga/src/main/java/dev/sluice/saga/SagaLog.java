@@ -27,8 +27,12 @@ public final class SagaLog {
     /** The first migration's resource path: the saga, step and intervention tables. */
     public static final String MIGRATION = "dev/sluice/saga/V1__saga_log.sql";
 
-    /** The migrations' resource paths in the order they apply; the second adds the two-phase and outbox tables. */
-    public static final List<String> MIGRATIONS = List.of(MIGRATION, "dev/sluice/saga/V2__coordination.sql");
+    /**
+     * The migrations' resource paths in the order they apply; the second adds the two-phase and outbox tables, the
+     * third lets an outbox row carry a delete (no value).
+     */
+    public static final List<String> MIGRATIONS = List.of(MIGRATION, "dev/sluice/saga/V2__coordination.sql",
+            "dev/sluice/saga/V3__outbox_delete.sql");
 
     private final PgPool pool;
     private final SagaLogConfig config;

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  *       so it must be safe to run twice ({@link SagaContext#idempotencyKey(String)} helps);</li>
  *   <li>{@link #kvPut}, {@link #kvCreate}, {@link #kvUpdate}, {@link #kvDelete}: JetStream KV writes, logged with the
  *       key's previous entry, written with compare-and-set, and compensated by putting back the previous value (or
- *       deleting a created key) with compare-and-set on the recorded revision;</li>
+ *       deleting a created key) with compare-and-set on the recorded revision (in an {@link Coordination#EVENTUAL}
+ *       saga, {@code kvPut} and {@code kvDelete} become outbox rows, written later without compare-and-set);</li>
  *   <li>{@link #sql(String, PgPool)}: SQL in one PostgreSQL transaction with its completion record, compensated by
  *       SQL the user gives.</li>
  * </ul>

@@ -172,7 +172,73 @@ class CoordinationTest {
         assertThatThrownBy(() -> SagaDefinition.builder("eventual-update").coordination(Coordination.EVENTUAL)
                 .step(insertPayment())
                 .step(SagaStep.kvUpdate("bump", fx.kv, ctx -> "k", (ctx, entry) -> utf8("v"))).build())
-                .isInstanceOf(SagaDefinitionException.class).hasMessageContaining("step 'bump'");
+                .isInstanceOf(SagaDefinitionException.class).hasMessageContaining("step 'bump'")
+                .hasMessageContaining("use Coordination.SAGA or TWO_PHASE");
+        assertThatThrownBy(() -> SagaDefinition.builder("eventual-create").coordination(Coordination.EVENTUAL)
+                .step(SagaStep.kvCreate("claim", fx.kv, ctx -> "k", ctx -> utf8("v"))).build())
+                .isInstanceOf(SagaDefinitionException.class).hasMessageContaining("step 'claim'");
+        assertThatThrownBy(() -> SagaDefinition.builder("eventual-mono").coordination(Coordination.EVENTUAL)
+                .step(SagaStep.of("notify", ctx -> Mono.just(1)).noCompensation()).build())
+                .isInstanceOf(SagaDefinitionException.class).hasMessageContaining("step 'notify'");
+    }
+
+    @Test
+    void anOutboxRowKvRefusesHoldsBackOnlyTheLaterRowsOfItsOwnKey() {
+        SagaLog log = SagaLog.create(fx.pool, new SagaLogConfig("outbox_refused", ""));
+        log.migrate().block(WAIT);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        SagaDefinition definition = SagaDefinition.builder("eventual-refused").coordination(Coordination.EVENTUAL)
+                .step(SagaStep.kvPut("post", fx.kv, ctx -> ctx.input().get("key").asText(), ctx -> utf8(ctx.input().get("value").asText())))
+                .build();
+        try (SagaExecutor executor = SagaExecutor.builder(log).ownerId("eventual-refused").build()) {
+            for (List<String> write : List.of(List.of("bad key", "1"), List.of("bad key", "2"), List.of("ok." + run, "a"),
+                    List.of("ok." + run, "b"), List.of("other." + run, "c"))) {
+                assertThat(executor.run(definition, Map.of("key", write.get(0), "value", write.get(1))).block(WAIT).outcome())
+                        .isEqualTo(SagaOutcome.COMPLETED);
+            }
+
+            assertThat(executor.outbox().relayPending().block(WAIT)).isEqualTo(3);
+
+            assertThat(fx.kv.history("ok." + run).map(KvEntry::valueAsString).collectList().block(WAIT)).containsExactly("a", "b");
+            assertThat(fx.kv.get("other." + run).block(WAIT).valueAsString()).isEqualTo("c");
+            assertThat(executor.outbox().pending().block(WAIT)).isEqualTo(2);
+            assertThat(fx.query("SELECT string_agg(convert_from(value, 'UTF8') || ':' || (attempts > 0) || ':' "
+                    + "|| coalesce(last_error, '-'), ',' ORDER BY id) FROM outbox_refused.saga_outbox WHERE delivered_at IS NULL"))
+                    .as("the refused row, with its error, then the row of the same key it holds back, never tried")
+                    .matches("1:true:.*IllegalArgumentException.*bad key.*,2:false:-");
+        }
+    }
+
+    @Test
+    void eventualSagaDeletesAKeyThroughTheOutboxAfterItsPutAndOnceWhenDeliveredAgain() {
+        String ref = "ev-delete-" + UUID.randomUUID();
+        fx.kv.put("cart." + ref, "items").block(WAIT);
+        SagaDefinition definition = SagaDefinition.builder("eventual-checkout").coordination(Coordination.EVENTUAL)
+                .step(insertPayment())
+                .step(SagaStep.kvPut("archive", fx.kv, ctx -> "cart." + ref, ctx -> utf8("archived")))
+                .step(SagaStep.kvDelete("close", fx.kv, ctx -> "cart." + ref))
+                .build();
+        try (SagaExecutor executor = fx.executor("eventual-delete")) {
+            SagaResult result = executor.run(definition, Map.of("ref", ref)).block(WAIT);
+            assertThat(result.outcome()).isEqualTo(SagaOutcome.COMPLETED);
+            assertThat(fx.kv.get("cart." + ref).block(WAIT).valueAsString()).as("KV follows only through the relay").isEqualTo("items");
+            String rows = "FROM sluice.saga_outbox WHERE saga_id = '" + result.sagaId() + "'";
+            assertThat(fx.query("SELECT string_agg(step_id || ':' || coalesce(convert_from(value, 'UTF8'), '<delete>'), ',' ORDER BY id) "
+                    + rows)).isEqualTo("archive:archived,close:<delete>");
+
+            assertThat(executor.outbox().relayPending().block(WAIT)).isEqualTo(2);
+            List<KvEntry> history = fx.kv.history("cart." + ref).collectList().block(WAIT);
+            assertThat(history).extracting(e -> e.isDeleted() ? "<deleted>" : e.valueAsString())
+                    .containsExactly("items", "archived", "<deleted>");
+            assertThat(fx.kv.get("cart." + ref).block(WAIT)).isNull();
+            String marker = String.valueOf(history.get(2).revision());
+            assertThat(fx.query("SELECT revision " + rows + " AND step_id = 'close'")).isEqualTo(marker);
+
+            PostgresServer.execute(fx.db, "UPDATE sluice.saga_outbox SET delivered_at = NULL WHERE saga_id = '" + result.sagaId() + "'");
+            assertThat(executor.outbox().relayPending().block(WAIT)).isEqualTo(2);
+            assertThat(fx.kv.history("cart." + ref).count().block(WAIT)).as("delivered again: acknowledged, not stored").isEqualTo(3);
+            assertThat(fx.query("SELECT revision " + rows + " AND step_id = 'close'")).isEqualTo(marker);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.sluice.pool.kv.KvStores;
 import dev.sluice.pool.kv.NatsConfig;
 import dev.sluice.testkit.TestDatabase;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.Map;
@@ -32,7 +33,10 @@ public final class CrashWorker {
         SagaExecutor executor = SagaExecutor.builder(SagaLog.create(pool, new SagaLogConfig(args[9], ""))).ownerId("crash-worker")
                 .leaseDuration(Duration.ofSeconds(2)).build();
         SagaDefinition definition = CrashWorkload.definition(stores.store("main"), pool, args[10]);
-        Flux.range(0, count).flatMap(n -> executor.run(definition, Map.of("n", n)), concurrency).blockLast();
+        // A saga stopped by an error (such as the pool's acquire timeout on a loaded machine) is left to recovery, as a
+        // killed one is: the workload goes on with the others.
+        Flux.range(0, count).flatMap(n -> executor.run(definition, Map.of("n", n)).onErrorResume(error -> Mono.empty()), concurrency)
+                .blockLast();
         System.out.println("all " + count + " sagas finished before the kill");
         System.exit(0);
     }

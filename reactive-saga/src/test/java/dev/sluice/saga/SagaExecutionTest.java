@@ -335,7 +335,7 @@ class SagaExecutionTest {
                     .build(), Map.of("k", 1)).block(WAIT);
             assertThat(fx.query("SELECT input->>'k' FROM custom_log.app_saga WHERE saga_id = '" + result.sagaId() + "'")).isEqualTo("1");
             assertThat(fx.query("SELECT string_agg(version::text, ',' ORDER BY version) FROM custom_log.app_saga_schema_version"))
-                    .isEqualTo("1,2");
+                    .isEqualTo("1,2,3");
             assertThat(fx.query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'custom_log' "
                     + "AND table_name IN ('app_saga_prepared', 'app_saga_outbox')")).isEqualTo("2");
         }

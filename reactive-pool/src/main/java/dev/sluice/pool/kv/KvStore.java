@@ -150,6 +150,14 @@ public interface KvStore {
     Mono<Long> delete(String key);
 
     /**
+     * {@link #delete(String)} at most once per {@code messageId} within the duplicate window (see the class contract).
+     *
+     * @param messageId the write's id, as {@link #put(String, byte[], String)}
+     * @return a cold Mono emitting the marker's revision, or the original marker's revision when the id is a duplicate
+     */
+    Mono<Long> delete(String key, String messageId);
+
+    /**
      * Deletes a key only if its last revision is {@code expectedRevision}.
      *
      * @return a cold Mono emitting the marker's revision, or failing with {@link WrongRevisionException}

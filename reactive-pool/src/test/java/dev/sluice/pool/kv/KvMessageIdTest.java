@@ -141,6 +141,18 @@ class KvMessageIdTest {
     }
 
     @Test
+    void deleteWithoutRevisionRepeatedWithTheSameMessageIdWritesOneMarker() {
+        kv.put("delete.blind", "v0").block(WAIT);
+        long marker = kv.delete("delete.blind", "delete-blind-1").block(WAIT);
+        kv.put("delete.blind", "v1").block(WAIT);
+
+        assertThat(kv.delete("delete.blind", "delete-blind-1").block(WAIT)).isEqualTo(marker);
+        assertThat(history("delete.blind")).containsExactly("v0", "<deleted>", "v1");
+        assertThat(kv.delete("delete.blind", "delete-blind-2").block(WAIT)).isGreaterThan(marker);
+        assertThat(history("delete.blind")).containsExactly("v0", "<deleted>", "v1", "<deleted>");
+    }
+
+    @Test
     void invalidMessageIdIsRefusedBeforeAnythingIsSent() {
         assertThatThrownBy(() -> kv.put("invalid.id", utf8("x"), "has space").block(WAIT))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("message id 'has space'");
@@ -149,6 +161,8 @@ class KvMessageIdTest {
         assertThatThrownBy(() -> kv.update("invalid.id", utf8("x"), 1, "x".repeat(KvStore.MAX_MESSAGE_ID_LENGTH + 1)).block(WAIT))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> kv.delete("invalid.id", 1, null).block(WAIT))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> kv.delete("invalid.id", "has space").block(WAIT))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(history("invalid.id")).isEmpty();
     }

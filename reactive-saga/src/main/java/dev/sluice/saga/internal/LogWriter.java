@@ -390,10 +390,11 @@ public final class LogWriter {
                 row -> Map.entry(row.get("gid", String.class), Boolean.TRUE.equals(row.get("commit", Boolean.class))), gidPrefix);
     }
 
-    /** Writes one outbox row inside {@code tx}. */
+    /** Writes one outbox row inside {@code tx}; a null {@code value} makes it a delete. */
     public Mono<Void> outboxIn(Tx tx, UUID sagaId, String stepId, String bucket, String key, byte[] value, String messageId) {
         return tx.update("INSERT INTO " + outbox + " (saga_id, step_id, bucket, key, value, message_id) VALUES ($1, $2, $3, $4, $5, $6) "
-                + "ON CONFLICT (message_id) DO NOTHING", sagaId, stepId, bucket, key, java.nio.ByteBuffer.wrap(value), messageId).then();
+                + "ON CONFLICT (message_id) DO NOTHING", sagaId, stepId, bucket, key,
+                value == null ? io.r2dbc.spi.Parameters.in(java.nio.ByteBuffer.class) : java.nio.ByteBuffer.wrap(value), messageId).then();
     }
 
     /**
@@ -411,6 +412,9 @@ public final class LogWriter {
     }
 
     private static byte[] bytes(java.nio.ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
         byte[] bytes = new byte[buffer.remaining()];
         buffer.get(bytes);
         return bytes;
@@ -438,7 +442,7 @@ public final class LogWriter {
      * @param id        its id (delivery order within a key)
      * @param bucket    the bucket's name on the server
      * @param key       the key
-     * @param value     the value to put
+     * @param value     the value to put, or null to delete the key
      * @param messageId the write's JetStream message id
      */
     public record OutboxRow(long id, String bucket, String key, byte[] value, String messageId) {

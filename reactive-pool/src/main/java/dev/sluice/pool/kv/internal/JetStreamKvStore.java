@@ -171,6 +171,11 @@ public final class JetStreamKvStore implements KvStore {
     }
 
     @Override
+    public Mono<Long> delete(String key, String messageId) {
+        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, deleteHeaders(), -1, validMessageId(messageId)));
+    }
+
+    @Override
     public Mono<Long> delete(String key, long expectedRevision) {
         return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, deleteHeaders(), validRevision(expectedRevision)));
     }
