@@ -6,7 +6,9 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Sinks;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,8 +35,11 @@ public final class GroupCommit {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
-    /** The most writes one transaction takes. */
+    /** The most writes one statement takes. */
     static final int MAX_BATCH = 256;
+
+    /** How long a lane keeps its connection after its last write, waiting for the next. */
+    static final Duration LINGER = Duration.ofMillis(5);
 
     private final LogWriter writer;
     private final Lane[] lanes;
@@ -73,21 +78,29 @@ public final class GroupCommit {
     private final class Lane {
         private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean busy = new AtomicBoolean();
+        /** Set while the lane waits for writes with its connection; an arriving write wakes it. */
+        private volatile Sinks.Empty<Void> waiting;
 
         void offer(Pending pending) {
             queue.add(pending);
+            Sinks.Empty<Void> lingering = waiting;
+            if (lingering != null) {
+                lingering.tryEmitEmpty();
+            }
             drain();
         }
 
         /**
-         * Unless the lane is at work, takes a connection and writes batches on it until the queue is empty, then
-         * gives the connection back; so under load a lane keeps its connection instead of queueing for one behind
-         * the sagas' own work. Only the lane's owner (who set {@code busy}) polls, and it drains again when done.
-         * When no connection can be had, the next batch fails with that error, so writes never wait forever.
+         * Unless the lane is at work, takes a connection and writes batches on it while writes keep coming (until
+         * none arrived for {@link #LINGER}), then gives the connection back; so under load a lane keeps its
+         * connection instead of queueing for one behind the sagas' own work. Only the lane's owner (who set
+         * {@code busy}) polls, and it drains again when done. When no connection can be had, the next batch fails
+         * with that error, so writes never wait forever.
          */
         private void drain() {
             while (!queue.isEmpty() && busy.compareAndSet(false, true)) {
-                writer.pool().withConnection(connection -> Mono.defer(() -> next(connection)).repeat(() -> !queue.isEmpty()))
+                AtomicBoolean idle = new AtomicBoolean();
+                writer.pool().withConnection(connection -> Mono.defer(() -> next(connection, idle)).repeat(() -> !idle.get()))
                         .then()
                         .onErrorResume(error -> Mono.fromRunnable(() -> take().forEach(pending -> pending.settle(error))))
                         .doFinally(signal -> {
@@ -99,9 +112,21 @@ public final class GroupCommit {
             }
         }
 
-        private Mono<Void> next(Connection connection) {
+        /** The next batch; with none queued, waits up to {@link #LINGER} for one, and sets {@code idle} when none came. */
+        private Mono<Void> next(Connection connection, AtomicBoolean idle) {
             List<Pending> batch = take();
-            return batch.isEmpty() ? Mono.empty() : apply(connection, batch);
+            if (!batch.isEmpty()) {
+                return apply(connection, batch);
+            }
+            Sinks.Empty<Void> arrival = Sinks.empty();
+            waiting = arrival;
+            if (!queue.isEmpty()) {
+                waiting = null;
+                return Mono.empty();
+            }
+            return arrival.asMono()
+                    .timeout(LINGER, Mono.fromRunnable(() -> idle.set(true)))
+                    .doFinally(signal -> waiting = null);
         }
 
         /** The queue's head, up to {@link #MAX_BATCH} writes and stopping before a second write of one saga. */
