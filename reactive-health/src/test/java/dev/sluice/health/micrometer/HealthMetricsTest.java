@@ -50,9 +50,12 @@ class HealthMetricsTest {
             registry.start().block();
             metrics.bindTo(meters);
             monitor.start().block();
-            TestRegistries.await("three rounds recorded", Duration.ofSeconds(10),
+            // the alert is counted by the rules after its round, so wait for it as well as for the rounds
+            TestRegistries.await("three rounds recorded and the alert counted", Duration.ofSeconds(30),
                     () -> meters.find("sluice.health.rounds").functionCounter() != null
-                            && meters.find("sluice.health.rounds").functionCounter().count() >= 3);
+                            && meters.find("sluice.health.rounds").functionCounter().count() >= 3
+                            && meters.find("sluice.health.alerts").tags("rule", "always", "state", "firing").counter() != null
+                            && meters.find("sluice.health.alerts").tags("rule", "always", "state", "firing").counter().count() >= 1);
 
             assertThat(meters.get("sluice.pool.connections.max").tags("pool", "primary", "role", "primary").gauge().value()).isEqualTo(10);
             assertThat(meters.get("sluice.pool.breaker.state").tags("pool", "primary", "state", "closed").gauge().value()).isEqualTo(1);
