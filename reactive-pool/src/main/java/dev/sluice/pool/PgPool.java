@@ -1,6 +1,7 @@
 package dev.sluice.pool;
 
 import dev.sluice.pool.internal.CapacityCheck;
+import dev.sluice.pool.internal.DetachedAcquire;
 import dev.sluice.pool.internal.LifecyclePolicy;
 import dev.sluice.pool.internal.PoolBreaker;
 import dev.sluice.pool.internal.Retries;
@@ -22,12 +23,12 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.pool.PoolAcquirePendingLimitException;
-import reactor.util.retry.Retry;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -76,6 +77,8 @@ public final class PgPool {
     private final Disposable maintenance;
     private final ConnectionFactory connectionFactory;
     private final PoolBreaker breaker;
+    private final long acquireTimeoutNanos;
+    private final boolean leakDetection;
 
     private PgPool(PgPoolConfig config, ConnectionFactory driver) {
         this.config = config;
@@ -88,7 +91,9 @@ public final class PgPool {
                 .maxSize(config.maxConnections())
                 .maxAcquireTime(config.acquireTimeout())
                 .maxCreateConnectionTime(config.connectTimeout())
-                .maxValidationTime(config.validationTimeout())
+                // LOCAL (and NONE) look at the driver's own state without a round trip: r2dbc-pool would arm a
+                // timer on the parallel scheduler for every checkout to time a check that cannot hang.
+                .maxValidationTime(validationMakesRoundTrip(config.validation()) ? config.validationTimeout() : ConnectionPoolConfiguration.NO_TIMEOUT)
                 .maxIdleTime(config.idleTimeout())
                 .maxLifeTime(config.maxLifetime())
                 .backgroundEvictionInterval(config.evictionInterval())
@@ -110,6 +115,8 @@ public final class PgPool {
                 .subscribe();
         this.connectionFactory = new PooledConnectionFactory();
         this.breaker = new PoolBreaker(config.name(), config.circuitBreaker());
+        this.acquireTimeoutNanos = config.acquireTimeout().toNanos();
+        this.leakDetection = config.leakDetectionThreshold().isPresent();
     }
 
     /**
@@ -455,24 +462,12 @@ public final class PgPool {
     }
 
     /**
-     * Acquires a tracked connection without letting the caller's cancellation reach into the acquire: a cancel
-     * that races with the pool handing over a connection can otherwise lose that connection (the known
-     * cancel-versus-emit race of {@code usingWhen} over r2dbc-pool). The acquire runs to its end; a connection
-     * that arrives for a caller who has gone is returned to the pool at once. An abandoned acquire still ends
-     * within the acquire timeout.
+     * Acquires a tracked connection without letting the caller's cancellation reach into the acquire (see
+     * {@link DetachedAcquire}): the acquire runs to its end, and a connection that arrives for a caller who has
+     * gone is returned to the pool at once. An abandoned acquire still ends within the acquire timeout.
      */
     private Mono<TrackedConnection> acquireDetached(Throwable callSite) {
-        return Mono.<TrackedConnection>create(sink -> {
-            java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
-            sink.onCancel(() -> gone.set(true));
-            acquire(callSite).subscribe(connection -> {
-                if (gone.get()) {
-                    Mono.from(connection.close()).onErrorResume(e -> Mono.empty()).subscribe();
-                } else {
-                    sink.success(connection);
-                }
-            }, sink::error);
-        }).doOnDiscard(TrackedConnection.class, connection -> Mono.from(connection.close()).onErrorResume(e -> Mono.empty()).subscribe());
+        return new DetachedAcquire<>(acquire(callSite));
     }
 
     /** Acquires a tracked connection. */
@@ -482,16 +477,27 @@ public final class PgPool {
                 return Mono.error(shutdownError());
             }
             long start = System.nanoTime();
-            return Mono.from(pool.create())
-                    // A connection that fails validation is discarded and another tried, but only while the
-                    // caller's acquire timeout has time left: a pool full of dead connections must not turn
-                    // into a wait of maxConnections × acquireTimeout.
-                    .retryWhen(Retry.max(config.maxConnections())
-                            .filter(error -> isValidationFailure(error)
-                                    && System.nanoTime() - start < config.acquireTimeout().toNanos())
-                            .doBeforeRetry(signal -> counters.validationFailures.increment()))
-                    .onErrorMap(error -> translate(error, start))
-                    .map(connection -> track(connection, start, callSite));
+            return checkout(start, 0).map(connection -> track(connection, start, callSite));
+        });
+    }
+
+    /**
+     * One checkout from r2dbc-pool. A connection that fails validation is discarded and another tried, at most
+     * {@code maxConnections} times and only while the caller's acquire timeout has time left: a pool full of dead
+     * connections must not turn into a wait of maxConnections × acquireTimeout. Errors come out translated
+     * ({@link #translate}). The same as {@code retryWhen(Retry.max(maxConnections).filter(...))}, without the
+     * retry companion that operator sets up for every acquire, failed or not.
+     */
+    private Mono<Connection> checkout(long start, int retries) {
+        return pool.create().onErrorResume(error -> {
+            if (!isValidationFailure(error) || System.nanoTime() - start >= acquireTimeoutNanos) {
+                return Mono.error(translate(error, start));
+            }
+            if (retries >= config.maxConnections()) {
+                return Mono.error(translate(Exceptions.retryExhausted("Retries exhausted: " + retries + "/" + retries, error), start));
+            }
+            counters.validationFailures.increment();
+            return checkout(start, retries + 1);
         });
     }
 
@@ -539,6 +545,10 @@ public final class PgPool {
         return error;
     }
 
+    private static boolean validationMakesRoundTrip(ValidationMode mode) {
+        return mode == ValidationMode.REMOTE || mode == ValidationMode.QUERY;
+    }
+
     private static boolean isValidationFailure(Throwable error) {
         String message = String.valueOf(error.getMessage());
         return message.startsWith("Connection validation failed") || message.startsWith("Validation timed out");
@@ -550,7 +560,7 @@ public final class PgPool {
     }
 
     private Throwable leakCallSite() {
-        return config.leakDetectionThreshold().isPresent() ? new Throwable("connection acquired here") : null;
+        return leakDetection ? new Throwable("connection acquired here") : null;
     }
 
     private void reportLeak(TrackedConnection connection, Throwable callSite, String thread) {

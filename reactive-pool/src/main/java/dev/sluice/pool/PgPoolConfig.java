@@ -232,7 +232,10 @@ public final class PgPoolConfig {
         return Optional.ofNullable(validationQuery);
     }
 
-    /** Time limit of one validation. */
+    /**
+     * Time limit of one validation that makes a round trip ({@link ValidationMode#REMOTE}, {@link ValidationMode#QUERY});
+     * {@code LOCAL} and {@code NONE} make none and are not timed.
+     */
     public Duration validationTimeout() {
         return validationTimeout;
     }
@@ -509,7 +512,7 @@ public final class PgPoolConfig {
             return this;
         }
 
-        /** Time limit of one validation; 1 ms to 1 day. */
+        /** Time limit of one validation that makes a round trip (REMOTE, QUERY); 1 ms to 1 day. */
         public Builder validationTimeout(Duration validationTimeout) {
             this.validationTimeout = validationTimeout;
             return this;

@@ -32,7 +32,8 @@ import java.util.Map;
  */
 public final class JmhSuite {
 
-    private static final List<Class<?>> BENCHMARKS = List.of(PoolAcquireBenchmark.class, SqlErrorClassifierBenchmark.class);
+    private static final List<Class<?>> BENCHMARKS = List.of(PoolAcquireBenchmark.class, SqlErrorClassifierBenchmark.class,
+            AlertRulesBenchmark.class, KvHeadersBenchmark.class);
 
     private JmhSuite() {
     }

@@ -29,6 +29,15 @@ public final class JvmResources {
     }
 
     /**
+     * CPU time the whole JVM has used so far, all threads (the JIT compiler and the collector included), in
+     * nanoseconds; -1 when the platform does not tell.
+     */
+    public static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /**
      * Heap in use right after a full collection: what the running system really holds. Asks for the collection
      * itself ({@link System#gc()}), so call it only outside a measurement window.
      */

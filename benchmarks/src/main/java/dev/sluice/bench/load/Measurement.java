@@ -29,10 +29,11 @@ public final class Measurement {
     private final List<String> errorSamples;
     private final Map<String, Object> extra;
     private final int windows;
+    private final long jvmCpuNanos;
 
     private Measurement(Histogram latency, Map<String, Histogram> byOperation, long errors, long warmupErrors, double seconds,
                         int peakThreads, int threadsBefore, int threadsAdded, Long heapBytes, List<String> errorSamples,
-                        Map<String, Object> extra, int windows) {
+                        Map<String, Object> extra, int windows, long jvmCpuNanos) {
         this.latency = Objects.requireNonNull(latency, "latency");
         this.byOperation = Map.copyOf(byOperation);
         this.errors = errors;
@@ -45,6 +46,7 @@ public final class Measurement {
         this.errorSamples = List.copyOf(errorSamples);
         this.extra = Map.copyOf(extra);
         this.windows = windows;
+        this.jvmCpuNanos = jvmCpuNanos;
     }
 
     /**
@@ -63,13 +65,22 @@ public final class Measurement {
     public static Measurement window(Histogram latency, Map<String, Histogram> byOperation, long errors, long warmupErrors, double seconds,
                                      int peakThreads, Long heapBytes, List<String> errorSamples, Map<String, Object> extra) {
         return new Measurement(latency, new LinkedHashMap<>(byOperation), errors, warmupErrors, seconds, peakThreads, -1, -1, heapBytes,
-                errorSamples, extra, 1);
+                errorSamples, extra, 1, -1);
+    }
+
+    /**
+     * This window, knowing the CPU time the benchmark JVM used during it (-1: not measured, as for a child process).
+     * The JVM's CPU includes the load generator, the JIT and the collector, the same for every system of a run.
+     */
+    public Measurement withJvmCpu(long nanos) {
+        return new Measurement(latency, byOperation, errors, warmupErrors, seconds, peakThreads, threadsBefore, threadsAdded, heapBytes,
+                errorSamples, extra, windows, nanos);
     }
 
     /** This window, knowing how many threads were alive before the system was opened. */
     public Measurement withThreadsBefore(int before) {
         return new Measurement(latency, byOperation, errors, warmupErrors, seconds, peakThreads, before, Math.max(0, peakThreads - before),
-                heapBytes, errorSamples, extra, windows);
+                heapBytes, errorSamples, extra, windows, jvmCpuNanos);
     }
 
     /** Several windows of one system as one: latencies and counts added, peaks and heap the largest. */
@@ -93,7 +104,9 @@ public final class Measurement {
         Long heap = first.heapBytes;
         LinkedHashSet<String> samples = new LinkedHashSet<>(first.errorSamples);
         Map<String, Object> extra = new LinkedHashMap<>(first.extra);
+        long cpu = first.jvmCpuNanos;
         for (Measurement m : windows.subList(1, windows.size())) {
+            cpu = cpu < 0 || m.jvmCpuNanos < 0 ? -1 : cpu + m.jvmCpuNanos;
             latency.add(m.latency);
             m.byOperation.forEach((k, v) -> ops.merge(k, v.copy(), (a, b) -> {
                 a.add(b);
@@ -114,7 +127,7 @@ public final class Measurement {
             extra.putAll(m.extra);
         }
         return new Measurement(latency, ops, errors, warmupErrors, seconds, peak, before, added, heap,
-                new ArrayList<>(samples).subList(0, Math.min(5, samples.size())), extra, windows.size());
+                new ArrayList<>(samples).subList(0, Math.min(5, samples.size())), extra, windows.size(), cpu);
     }
 
     /** Successful operations per second. */
@@ -152,6 +165,10 @@ public final class Measurement {
         if (threadsBefore >= 0) {
             details.put("threadsBefore", threadsBefore);
             details.put("threadsAdded", threadsAdded);
+        }
+        if (jvmCpuNanos >= 0 && latency.getTotalCount() > 0 && seconds > 0) {
+            details.put("jvmCpuMicrosPerOp", Ratios.round(jvmCpuNanos / 1e3 / latency.getTotalCount(), 2));
+            details.put("jvmCpuCores", Ratios.round(jvmCpuNanos / 1e9 / seconds, 2));
         }
         if (warmupErrors > 0) {
             details.put("warmupErrors", warmupErrors);

@@ -19,6 +19,7 @@ final class MeasurementWindow {
         progress.phase(system, "warm-up " + Progress.duration(plan.warmup()) + ", " + plan.callers() + " callers");
         sleepNanos(plan.warmup().toNanos());
         recorder.openWindow();
+        long cpuAtStart = JvmResources.processCpuNanos();
         long start = System.nanoTime();
         long end = start + plan.duration().toNanos();
         for (long now = start; now < end; now = System.nanoTime()) {
@@ -26,11 +27,13 @@ final class MeasurementWindow {
             progress.running(system, Duration.ofNanos(System.nanoTime() - start), plan.duration(), recorder.completed());
         }
         LatencyRecorder.Snapshot window = recorder.closeWindow();
+        long cpuAtEnd = JvmResources.processCpuNanos();
         double seconds = (System.nanoTime() - start) / 1e9;
         int peakThreads = JvmResources.peakThreads();
         long heap = JvmResources.heapAfterCollection();
         return Measurement.window(window.latency(), window.byOperation(), window.errors(), window.warmupErrors(), seconds,
-                peakThreads, heap, window.errorSamples(), Map.of());
+                peakThreads, heap, window.errorSamples(), Map.of())
+                .withJvmCpu(cpuAtStart < 0 || cpuAtEnd < 0 ? -1 : cpuAtEnd - cpuAtStart);
     }
 
     private static void sleepNanos(long nanos) throws InterruptedException {

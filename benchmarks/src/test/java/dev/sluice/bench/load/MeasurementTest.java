@@ -59,4 +59,16 @@ class MeasurementTest {
         assertThat(r.opsPerSec()).isEqualTo(1.0);
         assertThat(r.peakThreads()).isEqualTo(2);
     }
+
+    @Test
+    void jvmCpuPerOperationCoversEveryWindowAndOnlyWhenEveryWindowWasTimed() {
+        Measurement first = window(1_000, 1, 1.0, 0, 20, 100).withJvmCpu(TimeUnit.MILLISECONDS.toNanos(30));
+        Measurement second = window(3_000, 1, 1.0, 0, 20, 100).withJvmCpu(TimeUnit.MILLISECONDS.toNanos(90));
+
+        SystemResult both = Measurement.merge(List.of(first, second)).toResult("sluice");
+        SystemResult untimed = Measurement.merge(List.of(first, window(3_000, 1, 1.0, 0, 20, 100))).toResult("sluice");
+
+        assertThat(both.details()).containsEntry("jvmCpuMicrosPerOp", 30.0).containsEntry("jvmCpuCores", 0.06);
+        assertThat(untimed.details()).doesNotContainKeys("jvmCpuMicrosPerOp", "jvmCpuCores");
+    }
 }

@@ -6,12 +6,17 @@ import dev.sluice.pool.CircuitBreakerPolicy;
 import dev.sluice.pool.CircuitOpenException;
 import dev.sluice.pool.ErrorClass;
 import dev.sluice.pool.SqlErrorClassifier;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
+import reactor.util.context.Context;
+
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 
 /**
@@ -72,14 +77,17 @@ public final class PoolBreaker {
         return kind == ErrorClass.CONNECTION || kind == ErrorClass.TIMEOUT;
     }
 
-    /** Runs {@code work} through the breaker (untouched when the breaker is disabled). */
+    /**
+     * Runs {@code work} through the breaker (untouched when the breaker is disabled). Each subscription asks the
+     * breaker for a permission first: refused, it fails at once with {@link CircuitOpenException}; granted, the
+     * outcome is recorded when the work ends (a failure counts when {@link #countsAsFailure} says so; a
+     * cancellation after a value counts as a success, before any value it returns the permission).
+     */
     public <T> Flux<T> protect(Flux<T> work) {
         if (!policy.enabled()) {
             return work;
         }
-        return work.transformDeferred(CircuitBreakerOperator.of(breaker))
-                .doOnTerminate(this::observe)
-                .onErrorMap(CallNotPermittedException.class, e -> new CircuitOpenException(pool, state(), policy.waitInOpenState()));
+        return new Protected<>(work, this);
     }
 
     /** The current state. */
@@ -104,4 +112,110 @@ public final class PoolBreaker {
         };
     }
 
+    /**
+     * The breaker as one operator: the permission asked at subscription, the outcome recorded once at the end,
+     * the transition check, and the refusal as {@link CircuitOpenException}. It does what Resilience4j's
+     * {@code CircuitBreakerOperator} does for a {@code Flux}, followed by {@code doOnTerminate} and
+     * {@code onErrorMap}, with one subscriber per call instead of five operators.
+     */
+    private static final class Protected<T> extends FluxOperator<T, T> {
+
+        private final PoolBreaker owner;
+
+        Protected(Flux<T> source, PoolBreaker owner) {
+            super(source);
+            this.owner = owner;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super T> actual) {
+            if (owner.breaker.tryAcquirePermission()) {
+                source.subscribe(new Call<>(actual, owner));
+            } else {
+                owner.observe();
+                Operators.error(actual, new CircuitOpenException(owner.pool, owner.state(), owner.policy.waitInOpenState()));
+            }
+        }
+    }
+
+    /** One permitted call: passes every signal through and records the call's outcome exactly once. */
+    private static final class Call<T> implements CoreSubscriber<T>, Subscription {
+
+        private static final AtomicIntegerFieldUpdater<Call> SETTLED = AtomicIntegerFieldUpdater.newUpdater(Call.class, "settled");
+
+        private final CoreSubscriber<? super T> actual;
+        private final PoolBreaker owner;
+        private final long start;
+        private Subscription upstream;
+        private volatile boolean emitted;
+        private volatile int settled;
+
+        Call(CoreSubscriber<? super T> actual, PoolBreaker owner) {
+            this.actual = actual;
+            this.owner = owner;
+            this.start = owner.breaker.getCurrentTimestamp();
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            if (Operators.validate(upstream, s)) {
+                upstream = s;
+                actual.onSubscribe(this);
+            }
+        }
+
+        @Override
+        public void onNext(T value) {
+            emitted = true;
+            actual.onNext(value);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (settle()) {
+                owner.breaker.onError(elapsed(), owner.breaker.getTimestampUnit(), error);
+                owner.observe();
+            }
+            actual.onError(error);
+        }
+
+        @Override
+        public void onComplete() {
+            if (settle()) {
+                owner.breaker.onSuccess(elapsed(), owner.breaker.getTimestampUnit());
+                owner.observe();
+            }
+            actual.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            if (settle()) {
+                if (emitted) {
+                    owner.breaker.onSuccess(elapsed(), owner.breaker.getTimestampUnit());
+                } else {
+                    owner.breaker.releasePermission();
+                }
+            }
+            upstream.cancel();
+        }
+
+        @Override
+        public Context currentContext() {
+            return actual.currentContext();
+        }
+
+        private boolean settle() {
+            return SETTLED.compareAndSet(this, 0, 1);
+        }
+
+        private long elapsed() {
+            return owner.breaker.getCurrentTimestamp() - start;
+        }
+    }
 }

@@ -97,9 +97,11 @@ public final class TrackedConnection extends DelegatingConnection {
             if (timer != null) {
                 timer.dispose();
             }
-            Mono<Void> leaveTransaction = delegate.isAutoCommit() ? Mono.empty()
-                    : Mono.from(delegate.rollbackTransaction()).onErrorResume(e -> Mono.empty());
-            return leaveTransaction.then(Mono.from(delegate.close()))
+            Mono<Void> release = Mono.from(delegate.close());
+            if (!delegate.isAutoCommit()) {
+                release = Mono.from(delegate.rollbackTransaction()).onErrorResume(e -> Mono.empty()).then(release);
+            }
+            return release
                     .doOnTerminate(() -> onRelease.accept(this))
                     .doOnCancel(() -> onRelease.accept(this));
         });

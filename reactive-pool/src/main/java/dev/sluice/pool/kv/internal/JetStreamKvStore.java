@@ -15,7 +15,6 @@ import dev.sluice.pool.kv.WatchOptions;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import io.nats.client.api.DeliverPolicy;
-import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.MessageGetRequest;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.PublishAck;
@@ -35,10 +34,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-
-import static io.nats.client.support.NatsJetStreamConstants.KV_OPERATION_HEADER_KEY;
-import static io.nats.client.support.NatsJetStreamConstants.ROLLUP_HDR;
-import static io.nats.client.support.NatsJetStreamConstants.ROLLUP_HDR_SUBJECT;
 
 /**
  * A {@link KvStore} on jnats without blocking: writes are {@code JetStream.publishAsync} to {@code $KV.<bucket>.<key>}
@@ -167,7 +162,7 @@ public final class JetStreamKvStore implements KvStore {
 
     @Override
     public Mono<Long> delete(String key) {
-        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, deleteHeaders(), -1));
+        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, KvHeaders.delete(), -1));
     }
 
     @Override
@@ -177,18 +172,18 @@ public final class JetStreamKvStore implements KvStore {
 
     @Override
     public Mono<Long> delete(String key, long expectedRevision) {
-        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, deleteHeaders(), validRevision(expectedRevision)));
+        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, KvHeaders.delete(), validRevision(expectedRevision)));
     }
 
     @Override
     public Mono<Long> delete(String key, long expectedRevision, String messageId) {
-        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, deleteHeaders(), validRevision(expectedRevision),
+        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, KvHeaders.delete(), validRevision(expectedRevision),
                 validMessageId(messageId)));
     }
 
     @Override
     public Mono<Long> purge(String key) {
-        return run(KvOperation.PURGE, key, () -> publish(KvOperation.PURGE, validKey(key), null, purgeHeaders(), -1));
+        return run(KvOperation.PURGE, key, () -> publish(KvOperation.PURGE, validKey(key), null, KvHeaders.purge(), -1));
     }
 
     @Override
@@ -321,9 +316,7 @@ public final class JetStreamKvStore implements KvStore {
         if (subject == null || !subject.startsWith(keyPrefix)) {
             return null;
         }
-        KeyValueOperation op = NatsKeyValueUtil.getOperation(headers);
-        KvEntry.Operation operation = op == KeyValueOperation.DELETE ? KvEntry.Operation.DELETE
-                : op == KeyValueOperation.PURGE ? KvEntry.Operation.PURGE : KvEntry.Operation.PUT;
+        KvEntry.Operation operation = KvHeaders.operation(headers);
         return new KvEntry(bucket, subject.substring(keyPrefix.length()), operation == KvEntry.Operation.PUT ? data : null, revision,
                 created, operation);
     }
@@ -392,17 +385,7 @@ public final class JetStreamKvStore implements KvStore {
     private Mono<Long> publish(KvOperation operation, String key, byte[] value, Headers headers, long expectedRevision, String messageId) {
         return Mono.defer(() -> {
             PooledConnection connection = pool.next();
-            PublishOptions options = null;
-            if (expectedRevision >= 0 || messageId != null) {
-                PublishOptions.Builder builder = PublishOptions.builder();
-                if (expectedRevision >= 0) {
-                    builder.expectedLastSubjectSequence(expectedRevision);
-                }
-                if (messageId != null) {
-                    builder.messageId(messageId);
-                }
-                options = builder.build();
-            }
+            PublishOptions options = KvHeaders.publishOptions(expectedRevision, messageId);
             CompletableFuture<PublishAck> ack = connection.jetStream().publishAsync(keyPrefix + key, headers, value, options);
             connection.sent();
             // counted as done before the outcome is passed on, so statistics read right after see it
@@ -501,14 +484,6 @@ public final class JetStreamKvStore implements KvStore {
 
     private static byte[] utf8(String value) {
         return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Headers deleteHeaders() {
-        return new Headers().put(KV_OPERATION_HEADER_KEY, KeyValueOperation.DELETE.getHeaderValue());
-    }
-
-    private static Headers purgeHeaders() {
-        return new Headers().put(KV_OPERATION_HEADER_KEY, KeyValueOperation.PURGE.getHeaderValue()).put(ROLLUP_HDR, ROLLUP_HDR_SUBJECT);
     }
 
     @Override
