@@ -167,7 +167,7 @@ public final class JetStreamKvStore implements KvStore {
 
     @Override
     public Mono<Long> delete(String key, String messageId) {
-        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, deleteHeaders(), -1, validMessageId(messageId)));
+        return run(KvOperation.DELETE, key, () -> publish(KvOperation.DELETE, validKey(key), null, KvHeaders.delete(), -1, validMessageId(messageId)));
     }
 
     @Override
