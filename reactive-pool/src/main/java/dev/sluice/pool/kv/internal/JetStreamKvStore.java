@@ -325,8 +325,13 @@ public final class JetStreamKvStore implements KvStore {
         return run(operation, key, requestTimeout, body);
     }
 
+    /**
+     * A read under its time limit: a direct get may wait its request timeout and then probe the stream (see
+     * {@link #fetch}), so its limit leaves room for both, and once more for the probe, since on a loaded machine the
+     * request's own timer may fire late and the probe must still get to tell a deleted bucket from a slow server.
+     */
     private <T> Mono<T> read(KvOperation operation, String key, Supplier<Mono<T>> body) {
-        return run(operation, key, direct ? requestTimeout.plus(probeTimeout()) : requestTimeout, body);
+        return run(operation, key, direct ? requestTimeout.plus(probeTimeout().multipliedBy(2)) : requestTimeout, body);
     }
 
     private <T> Mono<T> run(KvOperation operation, String key, Duration timeout, Supplier<Mono<T>> body) {
