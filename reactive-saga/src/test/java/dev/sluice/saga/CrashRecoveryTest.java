@@ -1,6 +1,5 @@
 package dev.sluice.saga;
 
-import dev.sluice.pool.kv.KvEntry;
 import dev.sluice.testkit.NatsServer;
 import dev.sluice.testkit.PostgresServer;
 import dev.sluice.testkit.SluiceExtension;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -66,15 +64,15 @@ class CrashRecoveryTest {
                         "SELECT count(*) FROM " + schema + ".saga WHERE state IN ('RUNNING', 'COMPENSATING')")));
             }
 
-            Map<Integer, String> states = parse(fx.query("SELECT string_agg((input->>'n') || ':' || state, ',') FROM " + schema + ".saga"));
-            Map<Integer, String> orders = parse(fx.query("SELECT string_agg(n || ':' || c, ',') FROM (SELECT n, count(*) c FROM "
+            Map<Integer, String> states = SagaFixture.parse(fx.query("SELECT string_agg((input->>'n') || ':' || state, ',') FROM " + schema + ".saga"));
+            Map<Integer, String> orders = SagaFixture.parse(fx.query("SELECT string_agg(n || ':' || c, ',') FROM (SELECT n, count(*) c FROM "
                     + table + " GROUP BY n) x"));
             assertThat(states.size()).isGreaterThanOrEqualTo(threshold);
             assertThat(fx.query("SELECT count(*) FROM " + schema + ".saga WHERE recoveries > 0")).isEqualTo(String.valueOf(interrupted));
 
             List<String> disagreements = new ArrayList<>();
-            Flux.range(0, SAGAS).flatMap(n -> Mono.zip(puts(fx, "item." + n), puts(fx, "mark." + n),
-                            current(fx, "item." + n), current(fx, "mark." + n))
+            Flux.range(0, SAGAS).flatMap(n -> Mono.zip(fx.puts("item." + n), fx.puts("mark." + n),
+                            fx.current("item." + n), fx.current("mark." + n))
                     .doOnNext(kv -> {
                         String state = states.get(n);
                         String order = orders.getOrDefault(n, "0");
@@ -108,22 +106,4 @@ class CrashRecoveryTest {
                 .start();
     }
 
-    private static Mono<Long> puts(SagaFixture fx, String key) {
-        return fx.kv.history(key).filter(e -> e.operation() == KvEntry.Operation.PUT).count();
-    }
-
-    private static Mono<String> current(SagaFixture fx, String key) {
-        return fx.kv.get(key).map(KvEntry::valueAsString).defaultIfEmpty("");
-    }
-
-    private static Map<Integer, String> parse(String aggregated) {
-        Map<Integer, String> values = new HashMap<>();
-        if (aggregated != null) {
-            for (String pair : aggregated.split(",")) {
-                String[] parts = pair.split(":");
-                values.put(Integer.parseInt(parts[0]), parts[1]);
-            }
-        }
-        return values;
-    }
 }

@@ -3,6 +3,7 @@ package dev.sluice.saga;
 import dev.sluice.pool.PgPool;
 import dev.sluice.pool.PgPoolConfig;
 import dev.sluice.pool.SslMode;
+import dev.sluice.pool.kv.KvEntry;
 import dev.sluice.pool.kv.KvStorage;
 import dev.sluice.pool.kv.KvStore;
 import dev.sluice.pool.kv.KvStores;
@@ -10,8 +11,11 @@ import dev.sluice.pool.kv.NatsConfig;
 import dev.sluice.testkit.NatsServer;
 import dev.sluice.testkit.PostgresServer;
 import dev.sluice.testkit.TestDatabase;
+import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** A pool, a KV bucket and a migrated saga log on the testkit's servers, for one test class. */
@@ -63,6 +67,28 @@ final class SagaFixture implements AutoCloseable {
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         dev.sluice.testkit.Await.until(what, timeout, condition);
+    }
+
+    /** How many puts the key's history holds. */
+    Mono<Long> puts(String key) {
+        return kv.history(key).filter(e -> e.operation() == KvEntry.Operation.PUT).count();
+    }
+
+    /** The key's current value as text, empty when absent. */
+    Mono<String> current(String key) {
+        return kv.get(key).map(KvEntry::valueAsString).defaultIfEmpty("");
+    }
+
+    /** {@code n:value} pairs joined by commas (as {@code string_agg} makes them) by {@code n}; the value may hold colons. */
+    static Map<Integer, String> parse(String aggregated) {
+        Map<Integer, String> values = new HashMap<>();
+        if (aggregated != null) {
+            for (String pair : aggregated.split(",")) {
+                int colon = pair.indexOf(':');
+                values.put(Integer.parseInt(pair.substring(0, colon)), pair.substring(colon + 1));
+            }
+        }
+        return values;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.sluice.saga;
 
-import dev.sluice.pool.kv.KvEntry;
 import dev.sluice.saga.TwoPhaseCrashWorkload.Stop;
 import dev.sluice.testkit.NatsServer;
 import dev.sluice.testkit.PostgresServer;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,7 +58,7 @@ class TwoPhaseCrashRecoveryTest {
             try {
                 SagaFixture.await("every saga held by the worker as planned, its transaction prepared", Duration.ofSeconds(180), () -> {
                     assertThat(worker.isAlive()).as("the worker is alive").isTrue();
-                    return planned.equals(parse(fx.query("SELECT string_agg((s.input->>'n') || ':' || p.state || ':' "
+                    return planned.equals(SagaFixture.parse(fx.query("SELECT string_agg((s.input->>'n') || ':' || p.state || ':' "
                             + "|| coalesce(c.state, '-'), ',') FROM " + SCHEMA + ".saga s JOIN " + SCHEMA + ".saga_prepared p USING (saga_id) "
                             + "JOIN pg_prepared_xacts x ON x.gid = p.gid AND x.database = current_database() LEFT JOIN " + SCHEMA
                             + ".saga_step c ON c.saga_id = s.saga_id AND c.step_id = 'confirm'")));
@@ -89,15 +87,15 @@ class TwoPhaseCrashRecoveryTest {
             }
 
             assertThat(fx.query("SELECT count(*) FROM pg_prepared_xacts WHERE " + ours)).as("prepared transactions left").isEqualTo("0");
-            Map<Integer, String> sagas = parse(fx.query("SELECT string_agg((s.input->>'n') || ':' || s.state || ':' || p.state || ':' "
+            Map<Integer, String> sagas = SagaFixture.parse(fx.query("SELECT string_agg((s.input->>'n') || ':' || s.state || ':' || p.state || ':' "
                     + "|| s.recoveries, ',') FROM " + SCHEMA + ".saga s JOIN " + SCHEMA + ".saga_prepared p USING (saga_id)"));
-            Map<Integer, String> orders = parse(fx.query("SELECT string_agg(n || ':' || c, ',') FROM (SELECT n, count(*) c FROM "
+            Map<Integer, String> orders = SagaFixture.parse(fx.query("SELECT string_agg(n || ':' || c, ',') FROM (SELECT n, count(*) c FROM "
                     + TABLE + " GROUP BY n) x"));
             assertThat(sagas).hasSize(SAGAS);
 
             List<String> disagreements = new ArrayList<>();
-            Flux.range(0, SAGAS).concatMap(n -> Mono.zip(puts(fx, "item." + n), puts(fx, "mark." + n),
-                            current(fx, "item." + n), current(fx, "mark." + n))
+            Flux.range(0, SAGAS).concatMap(n -> Mono.zip(fx.puts("item." + n), fx.puts("mark." + n),
+                            fx.current("item." + n), fx.current("mark." + n))
                     .doOnNext(kv -> {
                         boolean completed = TwoPhaseCrashWorkload.confirmed(n);
                         String expected = completed ? "COMPLETED:COMMITTED:1" : "ROLLED_BACK:ROLLED_BACK:1";
@@ -127,22 +125,4 @@ class TwoPhaseCrashRecoveryTest {
                 .start();
     }
 
-    private static Mono<Long> puts(SagaFixture fx, String key) {
-        return fx.kv.history(key).filter(e -> e.operation() == KvEntry.Operation.PUT).count();
-    }
-
-    private static Mono<String> current(SagaFixture fx, String key) {
-        return fx.kv.get(key).map(KvEntry::valueAsString).defaultIfEmpty("");
-    }
-
-    private static Map<Integer, String> parse(String aggregated) {
-        Map<Integer, String> values = new HashMap<>();
-        if (aggregated != null) {
-            for (String pair : aggregated.split(",")) {
-                int colon = pair.indexOf(':');
-                values.put(Integer.parseInt(pair.substring(0, colon)), pair.substring(colon + 1));
-            }
-        }
-        return values;
-    }
 }
