@@ -20,6 +20,14 @@ public interface LoadSystem {
     }
 
     /**
+     * Whether the system's code runs in this JVM, so that its first turn needs the longer warm-up that lets the JIT
+     * compile it ({@code BenchOptions#firstWarmup()}). A system run as a child process, such as pgbench, does not.
+     */
+    default boolean runsInThisJvm() {
+        return true;
+    }
+
+    /**
      * Opens the system, runs one warm-up and one measurement window with {@code plan}, and closes it. Blocking.
      *
      * @throws LoadNotStartedException when the system cannot take this load at all (not enough threads, say)
