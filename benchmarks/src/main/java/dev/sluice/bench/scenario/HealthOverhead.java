@@ -5,6 +5,7 @@ import dev.sluice.bench.Progress;
 import dev.sluice.bench.load.Alternation;
 import dev.sluice.bench.load.LoadPlan;
 import dev.sluice.bench.load.LoadSystem;
+import dev.sluice.bench.report.CpuPerOperation;
 import dev.sluice.bench.report.GoalCheck;
 import dev.sluice.bench.report.Ratios;
 import dev.sluice.bench.report.ScenarioResult;
@@ -74,6 +75,7 @@ public final class HealthOverhead implements Scenario {
                 options.rounds(), options.firstWarmup(), context.progress());
         Map<String, Double> ratios = Ratios.of("sluice", results);
         List<GoalCheck> goals = List.of(GoalCheck.ratioAtLeast("sluice/sluice-health-off", 0.98, ratios, "not measured"));
-        return new ScenarioResult(NAME, title(), shown, results, ratios, goals, List.of(), List.of());
+        return new ScenarioResult(NAME, title(), shown, results, ratios, goals, List.of(),
+                CpuPerOperation.describe(results).map(List::of).orElse(List.of()));
     }
 }
