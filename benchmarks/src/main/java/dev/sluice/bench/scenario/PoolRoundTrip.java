@@ -70,8 +70,8 @@ public final class PoolRoundTrip implements Scenario {
                     + "and acquire histogram, and Resilience4j's sliding window.",
             "Sluice against pgbench (goal ≥ 0.75×, not met): pgbench is a C client with one connection per client, no "
                     + "pool and no queue; it is the machine's round-trip capacity with that many connections. No JVM client "
-                    + "came near 0.75× of it here: HikariCP reached about 0.45× in the runs of 2026-11-25, Sluice 0.38× "
-                    + "to 0.43×.");
+                    + "came near 0.75× of it here: in the runs of 2026-11-25 HikariCP reached 0.39× to 0.47×, Sluice "
+                    + "0.38× to 0.43×.");
 
     @Override
     public String name() {
