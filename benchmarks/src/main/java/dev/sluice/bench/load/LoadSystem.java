@@ -28,6 +28,15 @@ public interface LoadSystem {
     }
 
     /**
+     * What the JIT has to compile for this system: the first turn of each key in the JVM gets the longer first
+     * warm-up. By default the system's class, so that every scenario's turns of one kind of client share it; a system
+     * that runs more code than others of its class (a pool with health monitoring attached, say) has a key of its own.
+     */
+    default Object jitKey() {
+        return getClass();
+    }
+
+    /**
      * Opens the system, runs one warm-up and one measurement window with {@code plan}, and closes it. Blocking.
      *
      * @throws LoadNotStartedException when the system cannot take this load at all (not enough threads, say)

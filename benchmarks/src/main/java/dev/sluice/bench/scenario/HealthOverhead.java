@@ -70,7 +70,7 @@ public final class HealthOverhead implements Scenario {
         PgPoolSettings settings = new PgPoolSettings(context.database(), poolSize, ACQUIRE_TIMEOUT);
         List<LoadSystem> systems = List.of(
                 new SluicePoolSystem("sluice", settings, health::attach),
-                new SluicePoolSystem("sluice-health-off", settings, pool -> () -> { }));
+                new SluicePoolSystem("sluice-health-off", settings, SluicePoolSystem.NOTHING_ATTACHED));
         List<SystemResult> results = Alternation.run(systems, new LoadPlan(callers, options.warmup(), options.duration()),
                 options.rounds(), options.firstWarmup(), context.progress());
         Map<String, Double> ratios = Ratios.of("sluice", results);

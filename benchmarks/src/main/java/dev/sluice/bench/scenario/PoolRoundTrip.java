@@ -97,6 +97,10 @@ public final class PoolRoundTrip implements Scenario {
         systems.add(new PgbenchSystem(settings, pgbench, "pgbench not found (looked at SLUICE_PGBENCH, PATH and "
                 + "/usr/lib/postgresql/*/bin; Debian: apt-get install postgresql-client)", context.output().resolve("pgbench")));
 
+        // The sweep's other points run first: their turns carry each pool's first, longer warm-up and whatever the JIT
+        // still compiles after it, so that the headline, which the goals are read from, measures compiled code only.
+        Map<Integer, List<SystemResult>> sweepRuns = sweepOtherCallers(context, pools, callers);
+        progress.line("-- " + callers + " callers, " + options.rounds() + (options.rounds() == 1 ? " round" : " rounds"));
         LoadPlan plan = new LoadPlan(callers, options.warmup(), options.duration());
         List<SystemResult> results = Alternation.run(systems, plan, options.rounds(), options.firstWarmup(), progress);
         Map<String, Double> ratios = Ratios.of("sluice", results);
@@ -106,7 +110,7 @@ public final class PoolRoundTrip implements Scenario {
                 GoalCheck.ratioAtLeast("sluice/hikaricp", 1.3, ratios, missing),
                 GoalCheck.ratioAtLeast("sluice/pgbench", 0.75, ratios, missing));
 
-        List<SweepPoint> sweep = sweep(context, pools, callers, results);
+        List<SweepPoint> sweep = sweepPoints(pools, sweepRuns, callers, results);
         Path chart = context.output().resolve(MarkdownReport.SWEEP_CHART);
         if (!sweep.isEmpty()) {
             SweepChart.write(sweep, "SELECT 1 through a pool of " + poolSize + ": throughput by concurrent callers", chart);
@@ -134,20 +138,27 @@ public final class PoolRoundTrip implements Scenario {
         return new ScenarioResult(NAME, title(), shown, results, ratios, goals, sweep, notes);
     }
 
-    /** The sweep: every caller count but the headline one is measured again, one round each. */
-    private static List<SweepPoint> sweep(ScenarioContext context, List<LoadSystem> pools, int headlineCallers,
-                                          List<SystemResult> headline) throws InterruptedException {
+    /** The sweep's points other than the headline's number of callers, one round each, by number of callers. */
+    private static Map<Integer, List<SystemResult>> sweepOtherCallers(ScenarioContext context, List<LoadSystem> pools, int headlineCallers)
+            throws InterruptedException {
         BenchOptions options = context.options();
+        Map<Integer, List<SystemResult>> runs = new LinkedHashMap<>();
+        for (int callers : SWEEP) {
+            if (callers != headlineCallers) {
+                context.progress().line("-- caller sweep: " + callers + " callers");
+                runs.put(callers, Alternation.run(pools, new LoadPlan(callers, options.sweepWarmup(), options.sweepDuration()), 1,
+                        options.firstWarmup(), context.progress()));
+            }
+        }
+        return runs;
+    }
+
+    /** The sweep's points in order of callers, the headline's among them. */
+    private static List<SweepPoint> sweepPoints(List<LoadSystem> pools, Map<Integer, List<SystemResult>> runs, int headlineCallers,
+                                                List<SystemResult> headline) {
         List<SweepPoint> points = new ArrayList<>();
         for (int callers : SWEEP) {
-            List<SystemResult> results;
-            if (callers == headlineCallers) {
-                results = headline;
-            } else {
-                context.progress().line("-- caller sweep: " + callers + " callers");
-                results = Alternation.run(pools, new LoadPlan(callers, options.sweepWarmup(), options.sweepDuration()), 1,
-                        options.firstWarmup(), context.progress());
-            }
+            List<SystemResult> results = callers == headlineCallers ? headline : runs.getOrDefault(callers, List.of());
             for (SystemResult r : results) {
                 if (r.measured() && pools.stream().anyMatch(p -> p.name().equals(r.name()))) {
                     points.add(new SweepPoint(callers, r.name(), r.opsPerSec(), r.p50Ms(), r.p99Ms(), r.errors()));
