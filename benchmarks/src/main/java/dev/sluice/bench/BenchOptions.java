@@ -10,8 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The command line of {@code ./run bench}, with the two profiles: the default (about seven minutes on two cores) and
- * {@code --quick} (about two minutes: the same scenarios, shorter windows, one round).
+ * The command line of {@code ./run bench}, with the two profiles: the default (about eight and a half minutes on two
+ * cores, the build included) and {@code --quick} (about 90 seconds: the same scenarios and systems, shorter windows and
+ * warm-ups, one round, and the JMH benchmarks in the benchmark's own JVM).
  *
  * @param quick         whether the quick profile was chosen
  * @param scenarios     the scenarios to run, in the order given (all by default)
@@ -21,14 +22,15 @@ import java.util.regex.Pattern;
  * @param sweepWarmup   warm-up of each point of the caller sweep
  * @param sweepDuration window of each point of the caller sweep
  * @param firstWarmup   warm-up of the first turn of each kind of system in the run (JIT compilation)
+ * @param priming       how long the shared R2DBC stack runs before the first PostgreSQL turn (see {@code ScenarioContext})
  * @param callers       overrides every selected scenario's number of concurrent callers
  * @param poolSize      overrides every selected scenario's pool size
  * @param output        where results.json, report.md and the chart go
  * @param overridden    whether --duration, --warmup, --rounds, --callers or --pool-size changed the profile
  */
 public record BenchOptions(boolean quick, List<String> scenarios, Duration warmup, Duration duration, int rounds,
-                           Duration sweepWarmup, Duration sweepDuration, Duration firstWarmup, OptionalInt callers, OptionalInt poolSize, Path output,
-                           boolean overridden) {
+                           Duration sweepWarmup, Duration sweepDuration, Duration firstWarmup, Duration priming, OptionalInt callers,
+                           OptionalInt poolSize, Path output, boolean overridden) {
 
     /** Scenario names accepted by {@code --scenario}, in the order a full run takes them. */
     public static final List<String> SCENARIOS = List.of("pool-round-trip", "callers-10k", "kv", "health-overhead", "saga", "jmh");
@@ -40,12 +42,13 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
             usage: ./run bench [--quick] [--scenario NAME]... [--duration D] [--warmup D] [--rounds N]
                                [--callers N] [--pool-size N] [--output DIR]
 
-              --quick            short windows and one round: about 2 minutes instead of about 7
+              --quick            short windows and warm-ups, one round: about 90 s instead of about 9 minutes
               --scenario NAME    run only this scenario (repeat, or separate with commas):
                                  pool-round-trip, callers-10k, kv, health-overhead, saga, jmh
               --duration D       length of each measurement window (10s by default, 2s with --quick; 500ms, 1m, ...)
               --warmup D         warm-up before each window (3s by default, 1s with --quick; the first
-                                 turn of each system warms up for 6s, unless this is given)
+                                 turn of each system warms up for 6s, 2s with --quick, and the shared
+                                 R2DBC stack runs 6s, 4s with --quick, before the first; unless this is given)
               --rounds N         turns of each system, alternating with its peers (2 by default, 1 with --quick)
               --callers N        concurrent callers of every selected scenario (defaults: 64; 10000 for callers-10k)
               --pool-size N      pool size of every selected scenario (defaults: 8; 20 for callers-10k)
@@ -102,11 +105,12 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
         Duration defaultWarmup = quick ? Duration.ofSeconds(1) : Duration.ofSeconds(3);
         Duration window = duration == null ? defaultDuration : duration;
         Duration warm = warmup == null ? defaultWarmup : warmup;
-        Duration sweepWindow = duration != null ? duration : quick ? Duration.ofSeconds(1) : Duration.ofSeconds(4);
-        Duration sweepWarm = warmup != null ? warmup : quick ? Duration.ofMillis(500) : Duration.ofSeconds(2);
+        Duration sweepWindow = duration != null ? duration : quick ? Duration.ofMillis(400) : Duration.ofSeconds(4);
+        Duration sweepWarm = warmup != null ? warmup : quick ? Duration.ofMillis(200) : Duration.ofSeconds(2);
+        Duration firstWarm = warmup != null ? warmup : quick ? Duration.ofSeconds(2) : Duration.ofSeconds(6);
+        Duration priming = warmup != null ? warmup : quick ? Duration.ofSeconds(4) : Duration.ofSeconds(6);
         return new BenchOptions(quick, scenarios.isEmpty() ? SCENARIOS : scenarios, warm, window,
-                rounds == null ? (quick ? 1 : 2) : rounds, sweepWarm, sweepWindow,
-                warmup != null ? warmup : Duration.ofSeconds(6),
+                rounds == null ? (quick ? 1 : 2) : rounds, sweepWarm, sweepWindow, firstWarm, priming,
                 callers == null ? OptionalInt.empty() : OptionalInt.of(callers),
                 poolSize == null ? OptionalInt.empty() : OptionalInt.of(poolSize), output, overridden);
     }

@@ -18,6 +18,8 @@ class BenchOptionsTest {
         assertThat(o.duration()).isEqualTo(Duration.ofSeconds(10));
         assertThat(o.warmup()).isEqualTo(Duration.ofSeconds(3));
         assertThat(o.rounds()).isEqualTo(2);
+        assertThat(o.firstWarmup()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(o.priming()).isEqualTo(Duration.ofSeconds(6));
         assertThat(o.callersOr(64)).isEqualTo(64);
         assertThat(o.output()).isEqualTo(Path.of("target", "bench"));
         assertThat(o.mode()).isEqualTo("full");
@@ -29,7 +31,10 @@ class BenchOptionsTest {
 
         assertThat(o.duration()).isEqualTo(Duration.ofSeconds(2));
         assertThat(o.warmup()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(o.sweepDuration()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(o.sweepWarmup()).isEqualTo(Duration.ofMillis(200));
+        assertThat(o.sweepDuration()).isEqualTo(Duration.ofMillis(400));
+        assertThat(o.firstWarmup()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(o.priming()).isEqualTo(Duration.ofSeconds(4));
         assertThat(o.rounds()).isEqualTo(1);
         assertThat(o.mode()).isEqualTo("quick");
     }

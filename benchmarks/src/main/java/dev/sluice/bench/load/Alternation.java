@@ -19,18 +19,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Alternation {
 
-    private static final Duration PAUSE = Duration.ofMillis(300);
+    /** Between two turns: the last client has closed, its server sessions end. */
+    private static final Duration PAUSE = Duration.ofMillis(100);
 
-    /** Kinds of system that have had their first, longer warm-up in this JVM. */
-    private static final Set<Class<?>> WARMED = ConcurrentHashMap.newKeySet();
+    /** Kinds of system ({@link LoadSystem#jitKey()}) that have had their first, longer warm-up in this JVM. */
+    private static final Set<Object> WARMED = ConcurrentHashMap.newKeySet();
 
     private Alternation() {
     }
 
     /**
-     * Runs the rounds and returns one result per system, in the order given. The first turn of each kind of system in
+     * Runs the rounds and returns one result per system, in the order given. The first turn of each kind of system
+     * ({@link LoadSystem#jitKey()}) in
      * this JVM warms up for {@code firstWarmup} (when that is longer than the plan's), so the JIT has compiled its
-     * paths before anything of it is measured, whichever scenario comes first.
+     * paths before anything of it is measured, whichever scenario comes first; a system that does not run in this JVM
+     * ({@link LoadSystem#runsInThisJvm()}) keeps the plan's warm-up.
      * A system that is unavailable, cannot
      * take the load, or fails is not tried again in later rounds; it is reported as skipped with the reason, or,
      * when earlier rounds of it were measured, with those rounds and the reason in its details
@@ -54,7 +57,7 @@ public final class Alternation {
                     continue;
                 }
                 progress.system(system.name(), round, rounds);
-                LoadPlan turn = WARMED.add(system.getClass()) && firstWarmup.compareTo(plan.warmup()) > 0
+                LoadPlan turn = system.runsInThisJvm() && WARMED.add(system.jitKey()) && firstWarmup.compareTo(plan.warmup()) > 0
                         ? new LoadPlan(plan.callers(), firstWarmup, plan.duration()) : plan;
                 long turnStart = System.nanoTime();
                 try {

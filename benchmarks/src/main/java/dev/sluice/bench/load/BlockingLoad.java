@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BlockingLoad {
 
-    private static final Duration GRACE = Duration.ofSeconds(2);
+    private static final Duration GRACE = Duration.ofSeconds(1);
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
     /** One blocking operation, given the caller's index. */

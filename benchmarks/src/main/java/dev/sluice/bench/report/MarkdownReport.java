@@ -43,7 +43,7 @@ public final class MarkdownReport {
             scenario(md, scenario);
         }
         if (!results.micro().isEmpty()) {
-            micro(md, results.micro());
+            micro(md, results.micro(), results.mode().startsWith("quick"));
         }
         return md.toString();
     }
@@ -165,9 +165,12 @@ public final class MarkdownReport {
         md.append("\n![throughput by concurrent callers](").append(SWEEP_CHART).append(")\n\n");
     }
 
-    private static void micro(StringBuilder md, List<MicroResult> micro) {
+    private static void micro(StringBuilder md, List<MicroResult> micro, boolean quick) {
         md.append("## Microbenchmarks (JMH)\n\n");
-        md.append("Hot paths that need no server, one forked JVM each; the full JMH output is in `jmh.json` and `jmh.log`.\n\n");
+        md.append(quick
+                ? "Hot paths that need no server, run in the benchmark's own JVM after the load scenarios, with one short iteration "
+                        + "each (the quick profile): a rough look, not numbers to quote. The full JMH output is in `jmh.json` and `jmh.log`.\n\n"
+                : "Hot paths that need no server, one forked JVM each; the full JMH output is in `jmh.json` and `jmh.log`.\n\n");
         md.append("| benchmark | parameters | threads | score | ± error | unit |\n|---|---|---:|---:|---:|---|\n");
         for (MicroResult r : micro) {
             md.append("| ").append(r.benchmark()).append(" | ")

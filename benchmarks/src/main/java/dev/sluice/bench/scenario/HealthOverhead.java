@@ -5,6 +5,7 @@ import dev.sluice.bench.Progress;
 import dev.sluice.bench.load.Alternation;
 import dev.sluice.bench.load.LoadPlan;
 import dev.sluice.bench.load.LoadSystem;
+import dev.sluice.bench.report.CpuPerOperation;
 import dev.sluice.bench.report.GoalCheck;
 import dev.sluice.bench.report.Ratios;
 import dev.sluice.bench.report.ScenarioResult;
@@ -69,11 +70,12 @@ public final class HealthOverhead implements Scenario {
         PgPoolSettings settings = new PgPoolSettings(context.database(), poolSize, ACQUIRE_TIMEOUT);
         List<LoadSystem> systems = List.of(
                 new SluicePoolSystem("sluice", settings, health::attach),
-                new SluicePoolSystem("sluice-health-off", settings, pool -> () -> { }));
+                new SluicePoolSystem("sluice-health-off", settings, SluicePoolSystem.NOTHING_ATTACHED));
         List<SystemResult> results = Alternation.run(systems, new LoadPlan(callers, options.warmup(), options.duration()),
                 options.rounds(), options.firstWarmup(), context.progress());
         Map<String, Double> ratios = Ratios.of("sluice", results);
         List<GoalCheck> goals = List.of(GoalCheck.ratioAtLeast("sluice/sluice-health-off", 0.98, ratios, "not measured"));
-        return new ScenarioResult(NAME, title(), shown, results, ratios, goals, List.of(), List.of());
+        return new ScenarioResult(NAME, title(), shown, results, ratios, goals, List.of(),
+                CpuPerOperation.describe(results).map(List::of).orElse(List.of()));
     }
 }

@@ -5,6 +5,7 @@ import dev.sluice.bench.Progress;
 import dev.sluice.bench.load.Alternation;
 import dev.sluice.bench.load.LoadPlan;
 import dev.sluice.bench.load.LoadSystem;
+import dev.sluice.bench.report.CpuPerOperation;
 import dev.sluice.bench.report.GoalCheck;
 import dev.sluice.bench.report.Ratios;
 import dev.sluice.bench.report.ScenarioResult;
@@ -86,10 +87,11 @@ public final class KvPutGet implements Scenario {
         shown.put("warm-up", Progress.duration(options.warmup()));
         shown.put("window", Progress.duration(options.duration()));
         shown.put("rounds", options.rounds());
-        List<String> notes = List.of("Threads added: live threads at the peak of a turn minus those alive before its "
+        List<String> notes = new ArrayList<>(List.of("Threads added: live threads at the peak of a turn minus those alive before its "
                 + "client opened. Both count the threads of their jnats connection (reader, writer, timer and callback "
                 + "threads); Sluice's store also starts Reactor's bounded-elastic threads for its blocking start-up. "
-                + "Neither count grows with Sluice's callers; jnats' blocking API adds one thread per caller.");
+                + "Neither count grows with Sluice's callers; jnats' blocking API adds one thread per caller."));
+        CpuPerOperation.describe(results).ifPresent(notes::add);
         return new ScenarioResult(NAME, title(), shown, results, ratios, goals, List.of(), notes);
     }
 

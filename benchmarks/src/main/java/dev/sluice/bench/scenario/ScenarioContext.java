@@ -2,17 +2,17 @@ package dev.sluice.bench.scenario;
 
 import dev.sluice.bench.BenchOptions;
 import dev.sluice.bench.Progress;
+import dev.sluice.bench.system.PgPoolSettings;
+import dev.sluice.pool.PgPool;
 import dev.sluice.testkit.NatsServer;
 import dev.sluice.testkit.PostgresServer;
 import dev.sluice.testkit.SluiceServers;
 import dev.sluice.testkit.TestDatabase;
-import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
-import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.Connection;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.nio.file.Path;
@@ -28,6 +28,9 @@ public final class ScenarioContext implements AutoCloseable {
 
     private static final int VERSION_ATTEMPTS = 5;
     private static final int PRIMING_CONNECTIONS = 8;
+    private static final int PRIMING_CALLERS = 64;
+    private static final Duration PRIMING_ACQUIRE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
 
     private final BenchOptions options;
     private final Progress progress;
@@ -103,37 +106,45 @@ public final class ScenarioContext implements AutoCloseable {
     }
 
     /**
-     * Starts the threads that Reactor Netty and Reactor share between every R2DBC client of the JVM (event loops,
-     * the parallel scheduler) and lets the JIT compile the code they share (Netty, r2dbc-postgresql, Reactor): eight
-     * plain driver connections run {@code SELECT 1} for {@link BenchOptions#firstWarmup()}. Without it the first
-     * system measured would pay for both, and its peers would not.
+     * Starts the threads every R2DBC client of the JVM shares (Reactor Netty's event loops, Reactor's parallel and
+     * single schedulers) and lets the JIT compile the code the reactive pools share (Netty, r2dbc-postgresql, Reactor,
+     * r2dbc-pool, reactor-pool) along the paths both of them take: for {@link BenchOptions#priming()},
+     * {@value #PRIMING_CALLERS} callers run {@code SELECT 1} through a raw r2dbc-pool and as many through a Sluice pool
+     * on r2dbc-pool, {@value #PRIMING_CONNECTIONS} connections each, at the same time. Without it the system measured
+     * first would pay for the threads and the compilation its peers then reuse; priming one stack only would leave
+     * the other to recompile the shared code for its own paths while it is measured.
      */
     private void primeSharedClients() {
         if (primed) {
             return;
         }
-        progress.line("priming the shared R2DBC client stack for " + Progress.duration(options.firstWarmup()) + " ...");
-        PostgresqlConnectionConfiguration.Builder config = PostgresqlConnectionConfiguration.builder()
-                .host(database.host()).port(database.port()).database(database.database()).username(database.user())
-                .applicationName("bench-prime");
-        if (!database.password().isEmpty()) {
-            config.password(database.password());
+        progress.line("priming the shared R2DBC client stack (driver, r2dbc-pool, Sluice's pool) for "
+                + Progress.duration(options.priming()) + " ...");
+        PgPoolSettings settings = new PgPoolSettings(database, PRIMING_CONNECTIONS, PRIMING_ACQUIRE_TIMEOUT);
+        ConnectionPool raw = new ConnectionPool(settings.r2dbcPool());
+        PgPool sluice = PgPool.create(settings.sluice("prime"));
+        try {
+            long deadline = System.nanoTime() + options.priming().toNanos();
+            Flux<Integer> rawCalls = Flux.defer(() -> Flux.usingWhen(raw.create(), ScenarioContext::selectOne, Connection::close));
+            Flux<Integer> sluiceCalls = Flux.defer(() -> sluice.query("SELECT 1", row -> row.get(0, Integer.class)));
+            Flux.range(0, 2 * PRIMING_CALLERS)
+                    .flatMap(i -> (i % 2 == 0 ? rawCalls : sluiceCalls).repeat(() -> System.nanoTime() < deadline).then(),
+                            2 * PRIMING_CALLERS)
+                    .then()
+                    .block(options.priming().plusSeconds(30));
+        } finally {
+            raw.disposeLater().block(CLOSE_WAIT);
+            sluice.close().block(CLOSE_WAIT);
         }
-        PostgresqlConnectionFactory factory = new PostgresqlConnectionFactory(config.build());
-        long deadline = System.nanoTime() + options.firstWarmup().toNanos();
-        Flux.range(0, PRIMING_CONNECTIONS)
-                .flatMap(i -> Mono.usingWhen(factory.create(),
-                        c -> Flux.defer(() -> Flux.from(c.createStatement("SELECT 1").execute())
-                                        .concatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))))
-                                .repeat(() -> System.nanoTime() < deadline)
-                                .then(),
-                        c -> c.close()))
-                .then()
-                .block(options.firstWarmup().plusSeconds(30));
         for (int i = 0; i < Schedulers.DEFAULT_POOL_SIZE; i++) {
             Schedulers.parallel().schedule(() -> { });
         }
         primed = true;
+    }
+
+    private static Flux<Integer> selectOne(Connection connection) {
+        return Flux.from(connection.createStatement("SELECT 1").execute())
+                .concatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class)));
     }
 
     /** The server's version as it reports it on connect; a few attempts, since a busy machine may be slow to answer. */
@@ -141,7 +152,7 @@ public final class ScenarioContext implements AutoCloseable {
         Exception last = null;
         for (int attempt = 0; attempt < VERSION_ATTEMPTS; attempt++) {
             try {
-                Connection c = Nats.connect(new Options.Builder().servers(url.split(",")).connectionName("bench-probe")
+                io.nats.client.Connection c = Nats.connect(new Options.Builder().servers(url.split(",")).connectionName("bench-probe")
                         .connectionTimeout(Duration.ofSeconds(5)).build());
                 try {
                     return c.getServerInfo().getVersion();

@@ -5,6 +5,7 @@ import dev.sluice.bench.Progress;
 import dev.sluice.bench.load.Alternation;
 import dev.sluice.bench.load.LoadPlan;
 import dev.sluice.bench.load.LoadSystem;
+import dev.sluice.bench.report.CpuPerOperation;
 import dev.sluice.bench.report.GoalCheck;
 import dev.sluice.bench.report.Ratios;
 import dev.sluice.bench.report.ScenarioResult;
@@ -80,6 +81,7 @@ public final class TenThousandCallers implements Scenario {
             goals.add(new GoalCheck("errors", "0", "not measured", null));
         }
         results.stream().filter(r -> r.name().equals("hikaricp")).findFirst().ifPresent(h -> notes.add(hikariNote(h, callers)));
+        CpuPerOperation.describe(results).ifPresent(notes::add);
 
         Map<String, Object> shown = new LinkedHashMap<>();
         shown.put("callers", callers);

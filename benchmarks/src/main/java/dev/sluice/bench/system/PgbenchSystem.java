@@ -99,6 +99,12 @@ public final class PgbenchSystem implements LoadSystem {
         return pgbench.isPresent() ? Optional.empty() : Optional.of(unavailable);
     }
 
+    /** pgbench is a child process: no JIT of this JVM to wait for. */
+    @Override
+    public boolean runsInThisJvm() {
+        return false;
+    }
+
     @Override
     public Measurement measure(LoadPlan plan, Progress progress) throws Exception {
         Files.createDirectories(workDirectory);

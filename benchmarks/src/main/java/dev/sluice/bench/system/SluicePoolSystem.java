@@ -33,7 +33,7 @@ public final class SluicePoolSystem implements LoadSystem {
      * @param name     the system's name in the results
      * @param settings the pool settings
      * @param attach   what to switch on around the pool's registry for the turn (health, metrics), closed after
-     *                 it; return {@code () -> {}} for nothing
+     *                 it; {@link #NOTHING_ATTACHED} for nothing
      */
     public SluicePoolSystem(String name, PgPoolSettings settings, Function<PoolRegistry, AutoCloseable> attach) {
         this.name = Objects.requireNonNull(name, "name");
@@ -41,9 +41,18 @@ public final class SluicePoolSystem implements LoadSystem {
         this.attach = Objects.requireNonNull(attach, "attach");
     }
 
+    /** Nothing attached to the pool's registry. */
+    public static final Function<PoolRegistry, AutoCloseable> NOTHING_ATTACHED = registry -> () -> { };
+
     /** A plain Sluice pool named {@code sluice}. */
     public static SluicePoolSystem plain(PgPoolSettings settings) {
-        return new SluicePoolSystem("sluice", settings, registry -> () -> { });
+        return new SluicePoolSystem("sluice", settings, NOTHING_ATTACHED);
+    }
+
+    /** Plain pools share their JIT warm-up; one with something attached has its own (the attached code is new). */
+    @Override
+    public Object jitKey() {
+        return attach == NOTHING_ATTACHED ? SluicePoolSystem.class : "sluice pool with " + name;
     }
 
     @Override
