@@ -3,8 +3,8 @@ package dev.sluice.saga.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.pool.PgPool;
 import dev.sluice.pool.Tx;
-import dev.sluice.saga.SagaLeaseLostException;
 import dev.sluice.pool.internal.Statements;
+import dev.sluice.saga.SagaLeaseLostException;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Row;
 import reactor.core.publisher.Flux;
@@ -13,9 +13,14 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Every statement of the saga log (internal). Writes about a running saga are fenced by its owner id: a write by
@@ -37,7 +42,7 @@ public final class LogWriter {
     private final String prepared;
     private final String outbox;
     private final GroupCommit group;
-    private final Map<UUID, List<LogWrite>> deferred = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<UUID, List<LogWrite>> deferred = new ConcurrentHashMap<>();
     private final String groupSql;
 
     /**
@@ -152,23 +157,24 @@ public final class LogWriter {
         List<LogWrite.SagaCompleted> finished = only(parts, LogWrite.SagaCompleted.class);
         List<LogWrite> fenced = new ArrayList<>(started);
         fenced.addAll(completed);
-        Object[] params = {column(inserted, UUID.class, LogWrite::sagaId), column(inserted, String.class, LogWrite.SagaInserted::name),
-                        column(inserted, Integer.class, LogWrite.SagaInserted::version),
-                        column(inserted, String.class, LogWrite.SagaInserted::correlationId),
-                        column(inserted, String.class, LogWrite.SagaInserted::input), column(inserted, String.class, LogWrite::owner),
-                        column(inserted, Long.class, LogWrite.SagaInserted::leaseMillis),
-                        column(fenced, UUID.class, LogWrite::sagaId),
-                        column(started, UUID.class, LogWrite::sagaId), column(started, String.class, LogWrite.StepStarted::stepId),
-                        column(started, Integer.class, LogWrite.StepStarted::position),
-                        column(started, String.class, LogWrite.StepStarted::preImage), column(started, String.class, LogWrite::owner),
-                        column(completed, UUID.class, LogWrite::sagaId), column(completed, String.class, LogWrite.StepCompleted::stepId),
-                        column(completed, String.class, LogWrite.StepCompleted::result), column(completed, String.class, LogWrite::owner),
-                        column(finished, UUID.class, LogWrite::sagaId), column(finished, String.class, LogWrite::owner)};
+        Object[] params = {
+                column(inserted, UUID.class, LogWrite::sagaId), column(inserted, String.class, LogWrite.SagaInserted::name),
+                column(inserted, Integer.class, LogWrite.SagaInserted::version),
+                column(inserted, String.class, LogWrite.SagaInserted::correlationId),
+                column(inserted, String.class, LogWrite.SagaInserted::input), column(inserted, String.class, LogWrite::owner),
+                column(inserted, Long.class, LogWrite.SagaInserted::leaseMillis),
+                column(fenced, UUID.class, LogWrite::sagaId),
+                column(started, UUID.class, LogWrite::sagaId), column(started, String.class, LogWrite.StepStarted::stepId),
+                column(started, Integer.class, LogWrite.StepStarted::position),
+                column(started, String.class, LogWrite.StepStarted::preImage), column(started, String.class, LogWrite::owner),
+                column(completed, UUID.class, LogWrite::sagaId), column(completed, String.class, LogWrite.StepCompleted::stepId),
+                column(completed, String.class, LogWrite.StepCompleted::result), column(completed, String.class, LogWrite::owner),
+                column(finished, UUID.class, LogWrite::sagaId), column(finished, String.class, LogWrite::owner)};
         return Statements.query(connection, groupSql, params, row -> row.get("kind", String.class) + ":" + row.get("saga_id", UUID.class)
-                        + "/" + (row.get("detail", String.class) == null ? "" : row.get("detail", String.class)))
-                .collect(java.util.stream.Collectors.toSet())
+                        + "/" + Objects.toString(row.get("detail", String.class), ""))
+                .collect(Collectors.toSet())
                 .map(applied -> {
-                    Map<LogWrite, Throwable> refused = new java.util.IdentityHashMap<>();
+                    Map<LogWrite, Throwable> refused = new IdentityHashMap<>();
                     for (LogWrite write : writes) {
                         for (LogWrite part : write.parts()) {
                             Throwable error = refusal(part, applied);
@@ -183,7 +189,7 @@ public final class LogWriter {
     }
 
     /** Why the group statement did not apply {@code part}, or null when it did. */
-    private static Throwable refusal(LogWrite part, java.util.Set<String> applied) {
+    private static Throwable refusal(LogWrite part, Set<String> applied) {
         if (applied.contains(part.tag() + ":" + part.row())) {
             return null;
         }
