@@ -157,6 +157,7 @@ public final class LogWriter {
         List<LogWrite.SagaCompleted> finished = only(parts, LogWrite.SagaCompleted.class);
         List<LogWrite> fenced = new ArrayList<>(started);
         fenced.addAll(completed);
+        fenced = List.copyOf(fenced.stream().collect(Collectors.toMap(LogWrite::sagaId, w -> w, (a, b) -> a, java.util.LinkedHashMap::new)).values());
         Object[] params = {
                 column(inserted, UUID.class, LogWrite::sagaId), column(inserted, String.class, LogWrite.SagaInserted::name),
                 column(inserted, Integer.class, LogWrite.SagaInserted::version),
@@ -205,9 +206,9 @@ public final class LogWriter {
                 + "attempts = " + step + ".attempts + 1, started_at = now(), error = NULL";
     }
 
-    private String completedSaga() {
-        return "UPDATE " + saga + " SET state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
-                + "updated_at = now(), finished_at = now() ";
+    /** The group statement (see {@link #write}). */
+    String groupStatement() {
+        return groupSql;
     }
 
     private String groupSql() {
@@ -216,19 +217,22 @@ public final class LogWriter {
                 + "now() + u.lease * interval '1 millisecond' "
                 + "FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[]) "
                 + "AS u(saga_id, name, version, correlation_id, input, owner_id, lease) RETURNING saga_id, owner_id), "
-                + "fence AS (SELECT saga_id, owner_id FROM " + saga + " WHERE saga_id = ANY($8::uuid[]) FOR KEY SHARE), "
+                + "fence AS (SELECT o.saga_id, o.owner_id FROM unnest($8::uuid[]) AS u(saga_id) CROSS JOIN LATERAL "
+                + "(SELECT saga_id, owner_id FROM " + saga + " x WHERE x.saga_id = u.saga_id FOR KEY SHARE) o), "
                 + "owners AS (SELECT saga_id, owner_id FROM fence UNION ALL SELECT saga_id, owner_id FROM inserted), "
                 + "started AS (INSERT INTO " + step + " (saga_id, step_id, position, state, pre_image) "
                 + "SELECT u.saga_id, u.step_id, u.position, 'STARTED', u.pre_image::jsonb "
                 + "FROM unnest($9::uuid[], $10::text[], $11::int[], $12::text[], $13::text[]) AS u(saga_id, step_id, position, pre_image, owner_id) "
                 + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id " + startedConflict() + " RETURNING saga_id, step_id), "
-                + "completed AS (UPDATE " + step + " s SET state = 'COMPLETED', result = u.result::jsonb, completed_at = now(), error = NULL "
+                + "completed AS (INSERT INTO " + step + " (saga_id, step_id, position, state, result, completed_at) "
+                + "SELECT u.saga_id, u.step_id, x.position, 'COMPLETED', u.result::jsonb, now() "
                 + "FROM unnest($14::uuid[], $15::text[], $16::text[], $17::text[]) AS u(saga_id, step_id, result, owner_id) "
-                + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id "
-                + "WHERE s.saga_id = u.saga_id AND s.step_id = u.step_id RETURNING s.saga_id, s.step_id), "
-                + "done AS (SELECT o.saga_id FROM " + saga + " o JOIN unnest($18::uuid[], $19::text[]) AS u(saga_id, owner_id) "
-                + "ON o.saga_id = u.saga_id AND o.owner_id = u.owner_id ORDER BY o.saga_id FOR NO KEY UPDATE OF o), "
-                + "finished AS (" + completedSaga() + "FROM done WHERE " + saga + ".saga_id = done.saga_id RETURNING " + saga + ".saga_id) "
+                + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id CROSS JOIN LATERAL (SELECT position FROM " + step
+                + " x WHERE x.saga_id = u.saga_id AND x.step_id = u.step_id) x ON CONFLICT (saga_id, step_id) DO UPDATE SET "
+                + "state = 'COMPLETED', result = EXCLUDED.result, completed_at = now(), error = NULL RETURNING saga_id, step_id), "
+                + "done AS (" + lockedInOrder("unnest($18::uuid[], $19::text[]) AS u(saga_id, owner_id)", "x.owner_id = u.owner_id") + "), "
+                + "finished AS (" + updatedByKey("done", "state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
+                + "updated_at = now(), finished_at = now()") + " RETURNING saga_id) "
                 + "SELECT 'I' AS kind, saga_id, NULL AS detail FROM inserted "
                 + "UNION ALL SELECT 'O', saga_id, owner_id FROM owners "
                 + "UNION ALL SELECT 'S', saga_id, step_id FROM started "
@@ -506,9 +510,40 @@ public final class LogWriter {
         if (sagaIds.isEmpty()) {
             return Mono.just(0L);
         }
-        return pool.update("WITH mine AS (SELECT saga_id FROM " + saga + " WHERE owner_id = $1 AND state IN ('RUNNING', 'COMPENSATING') "
-                + "AND saga_id = ANY($3) ORDER BY saga_id FOR NO KEY UPDATE) UPDATE " + saga + " s SET lease_until = now() + $2 "
-                + "* interval '1 millisecond' FROM mine WHERE s.saga_id = mine.saga_id", owner, lease.toMillis(), sagaIds.toArray(UUID[]::new));
+        return pool.update(renewStatement(), owner, lease.toMillis(), sagaIds.toArray(UUID[]::new));
+    }
+
+    /** The lease renewal: {@code $1} the owner, {@code $2} the lease in milliseconds, {@code $3} the sagas. */
+    String renewStatement() {
+        return "WITH mine AS (" + lockedInOrder("unnest($3::uuid[]) AS u(saga_id)",
+                "x.owner_id = $1 AND x.state IN ('RUNNING', 'COMPENSATING')") + ") "
+                + updatedByKey("mine", "lease_until = now() + $2::bigint * interval '1 millisecond'");
+    }
+
+    /*
+     * The statements that touch many log rows at once never leave PostgreSQL a choice of plan that scans a log table:
+     * a connection caches a generic plan for each statement after a few runs, and one made while the log was small
+     * chose a sequential scan with a hash join, then kept reading the whole log on every write as it grew. Rows are
+     * found by lateral lookups through the primary key, and updated through an upsert on it, which never scans.
+     */
+
+    /**
+     * Locks ({@code FOR NO KEY UPDATE}) the saga rows named by {@code ids} (a {@code FROM} item with a column
+     * {@code saga_id}, as {@code u}) that meet {@code condition} (on {@code x}, the row), in saga id order so that two
+     * such statements never deadlock; emits the rows' key and {@code NOT NULL} columns.
+     */
+    private String lockedInOrder(String ids, String condition) {
+        return "SELECT x.* FROM (SELECT * FROM " + ids + " ORDER BY saga_id) u CROSS JOIN LATERAL (SELECT saga_id, name, version, "
+                + "correlation_id, input, state FROM " + saga + " x WHERE x.saga_id = u.saga_id AND " + condition + " FOR NO KEY UPDATE) x";
+    }
+
+    /**
+     * Updates with {@code assignments} the saga rows that {@code locked} ({@link #lockedInOrder}) holds, as an upsert
+     * of those same rows: each conflicts on its key, so the update applies and nothing is inserted.
+     */
+    private String updatedByKey(String locked, String assignments) {
+        return "INSERT INTO " + saga + " (saga_id, name, version, correlation_id, input, state) SELECT * FROM " + locked
+                + " ON CONFLICT (saga_id) DO UPDATE SET " + assignments;
     }
 
     /** Unresolved (or, with {@code all}, every) manual-intervention entries, oldest first. */

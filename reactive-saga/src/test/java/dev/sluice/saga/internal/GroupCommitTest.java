@@ -176,4 +176,42 @@ class GroupCommitTest {
                 .isEqualTo("COMPLETED \"done\"");
         assertThat(query("SELECT state FROM " + SCHEMA + ".saga WHERE saga_id = '" + id + "'")).isEqualTo("COMPLETED");
     }
+
+    /**
+     * The hot statements must find rows through the primary keys whatever plan PostgreSQL caches for them. A
+     * connection caches a generic plan for a prepared statement after a few runs; planned while the log is small, a
+     * join of the parameter arrays with a log table chose a sequential scan and a hash join, which then read the
+     * whole log on every write as it grew. The generic plans are taken here with a few hundred rows in the log, the
+     * size at which that happened.
+     */
+    @Test
+    void theHotStatementsUseThePrimaryKeysEvenInGenericPlans() throws Exception {
+        int seeded = 0;
+        for (int size : new int[]{0, 3, 40, 300, 2_000}) {
+            PostgresServer.execute(db, "INSERT INTO " + SCHEMA + ".saga (saga_id, name, version, correlation_id, input, state, owner_id) "
+                    + "SELECT gen_random_uuid(), 'seed', 1, 'c', '{}', 'COMPLETED', 'me' FROM generate_series(1, " + (size - seeded) + "); "
+                    + "INSERT INTO " + SCHEMA + ".saga_step (saga_id, step_id, position, state) SELECT saga_id, 's1', 0, 'COMPLETED' FROM "
+                    + SCHEMA + ".saga ON CONFLICT DO NOTHING");
+            seeded = size;
+            assertThat(genericPlan(writer.groupStatement(), java.util.Collections.nCopies(19, "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
+            assertThat(genericPlan(writer.renewStatement(), List.of("'me'", "1000", "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
+        }
+    }
+
+    /** The generic plan PostgreSQL caches for {@code sql}, shown for these parameter literals. */
+    private String genericPlan(String sql, List<String> parameters) throws Exception {
+        try (Connection c = PostgresServer.openJdbc(db); java.sql.Statement s = c.createStatement()) {
+            s.execute("SET plan_cache_mode = force_generic_plan");
+            s.execute("PREPARE hot AS " + sql);
+            StringBuilder plan = new StringBuilder();
+            try (java.sql.ResultSet rows = s.executeQuery("EXPLAIN (COSTS OFF) EXECUTE hot("
+                    + String.join(", ", parameters) + ")")) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                }
+            }
+            assertThat(plan).as("generic plan of %s", sql).contains("Index");
+            return plan.toString();
+        }
+    }
 }
