@@ -60,33 +60,37 @@ final class Transactions {
                 });
     }
 
+    /**
+     * BEGIN with the isolation and access mode, and the transaction's SET LOCAL values. Without an agent, all of it
+     * is one simple query (several statements, no parameters: every value is a number or a word the code chose), so
+     * it costs one round trip and no statement preparation; the driver follows the transaction from the server's
+     * replies, so commit and rollback behave as after its own BEGIN. An agent's application name is the caller's
+     * text, so it goes as a parameter of a second statement.
+     */
     private static Mono<Void> begin(Connection c, TxOptions options, PgPoolConfig pool) {
-        TransactionDefinition definition = new Definition(options);
-        Mono<Void> begin = Mono.from(c.beginTransaction(definition));
         Duration statementTimeout = options.statementTimeout().orElse(null);
         TxBoundary boundary = options.boundary().orElse(null);
         String agent = options.agentId().orElse(null);
         if (statementTimeout == null && boundary == null && agent == null) {
-            return begin;
+            return Mono.from(c.beginTransaction(new Definition(options)));
         }
-        StringBuilder sql = new StringBuilder("SELECT 1");
-        java.util.ArrayList<Object> params = new java.util.ArrayList<>();
+        StringBuilder begin = new StringBuilder("BEGIN ISOLATION LEVEL ").append(options.isolation().r2dbc().asSql())
+                .append(options.readOnly() ? ", READ ONLY" : "");
         if (statementTimeout != null) {
-            params.add(Long.toString(statementTimeout.toMillis()));
-            sql.append(", set_config('statement_timeout', $").append(params.size()).append(", true)");
+            begin.append("; SET LOCAL statement_timeout = ").append(statementTimeout.toMillis());
         }
         if (boundary != null) {
-            params.add(Long.toString(boundary.idleInTransactionTimeout().toMillis()));
-            sql.append(", set_config('idle_in_transaction_session_timeout', $").append(params.size()).append(", true)");
-            params.add(boundary.synchronousCommit());
-            sql.append(", set_config('synchronous_commit', $").append(params.size()).append(", true)");
+            begin.append("; SET LOCAL idle_in_transaction_session_timeout = ").append(boundary.idleInTransactionTimeout().toMillis())
+                    .append("; SET LOCAL synchronous_commit = ").append(boundary.synchronousCommit());
         }
-        if (agent != null) {
-            String name = pool.applicationName() + "/" + agent;
-            params.add(name.length() > 63 ? name.substring(0, 63) : name);
-            sql.append(", set_config('application_name', $").append(params.size()).append(", true)");
+        Mono<Void> started = Flux.from(c.createStatement(begin.toString()).execute()).concatMap(io.r2dbc.spi.Result::getRowsUpdated).then();
+        if (agent == null) {
+            return started;
         }
-        return begin.then(dev.sluice.pool.internal.Statements.update(c, sql.toString(), params.toArray())).then();
+        String name = pool.applicationName() + "/" + agent;
+        Object[] applicationName = {name.length() > 63 ? name.substring(0, 63) : name};
+        return started.then(dev.sluice.pool.internal.Statements.update(c, "SELECT set_config('application_name', $1, true)",
+                applicationName)).then();
     }
 
     private static Mono<Void> commitCheck(PgPool pool, Tx tx, TxOptions options) {
