@@ -203,6 +203,35 @@ class SagaExecutionTest {
         assertThat(text(doomed)).isEqualTo("keep me");
     }
 
+    /**
+     * A put first tries a create (its keys are usually new); on a key that holds a value the create is refused, and
+     * the step reads the key, logs the real pre-image and overwrites it, so the compensation puts the old value back.
+     * Once its keys mostly held values, the step reads first: the logged message id then names the key's revision.
+     */
+    @Test
+    void aPutOverAnExistingKeyRecordsThePreviousValueAndItsCompensationPutsItBack() {
+        SagaStep put = SagaStep.kvPut("overwrite", fx.kv, ctx -> ctx.input(String.class), ctx -> utf8("saga"));
+        SagaDefinition definition = SagaDefinition.builder("overwrite")
+                .step(put)
+                .step(SagaStep.of("fail", ctx -> Mono.error(new IllegalStateException("declined"))).noCompensation())
+                .build();
+        List<String> attempts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String key = "existing." + UUID.randomUUID();
+            long revision = fx.kv.put(key, "before").block(WAIT);
+
+            SagaResult result = executor.run(definition, key).block(WAIT);
+
+            assertThat(result.outcome()).isEqualTo(SagaOutcome.ROLLED_BACK);
+            assertThat(text(key)).isEqualTo("before");
+            assertThat(fx.query("SELECT (pre_image->>'existed') || ' ' || (pre_image->>'revision') || ' ' || (pre_image->>'messageId') "
+                    + "FROM sluice.saga_step WHERE saga_id = '" + result.sagaId() + "' AND step_id = 'overwrite'"))
+                    .isEqualTo("true " + revision + " sluice-saga:" + result.sagaId() + ":overwrite:do:" + revision);
+            attempts.add(fx.query("SELECT attempts FROM sluice.saga_step WHERE saga_id = '" + result.sagaId() + "' AND step_id = 'overwrite'"));
+        }
+        assertThat(attempts).as("logged attempts of each run: a refused create, then reads first").containsExactly("2", "1", "1", "1", "1", "1");
+    }
+
     @Test
     void aKvCompensationThatMeetsANewerWriteFailsAndKeepsTheNewerValue() {
         String key = "contended." + UUID.randomUUID();

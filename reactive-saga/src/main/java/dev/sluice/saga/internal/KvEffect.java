@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
@@ -23,6 +24,10 @@ import java.util.function.BiFunction;
  * key was absent), so it applies at most once per logged pre-image, and it carries the message id
  * {@code sluice-saga:<saga>:<step>:do:<pre-image revision>}, so JetStream stores it at most once per id within the
  * bucket's duplicate window.
+ *
+ * <p>A create, and a put whose keys were mostly absent so far, skip the read: they log the pre-image "absent" and
+ * create, which JetStream refuses when the key holds a value; only then is the key read and the step logged again
+ * with its real pre-image. A put whose keys mostly existed reads first.
  *
  * <p>A step found logged as started (a retry, or a saga resumed by recovery) repeats the logged write with the
  * logged message id: when the earlier attempt was applied, JetStream answers with its revision (a duplicate), and
@@ -48,6 +53,8 @@ public final class KvEffect implements StepEffect {
     private final KvStore store;
     private final BiFunction<SagaContext, Optional<KvEntry>, String> key;
     private final BiFunction<SagaContext, Optional<KvEntry>, byte[]> value;
+    /** Below or at zero while the keys this put step wrote were mostly absent: then it creates before reading. */
+    private final AtomicInteger keysUsuallyAbsent = new AtomicInteger();
 
     /**
      * @param kind  which write
@@ -97,27 +104,65 @@ public final class KvEffect implements StepEffect {
 
     private Mono<JsonNode> attempt(StepCall call) {
         String k = key.apply(call.context(), Optional.empty());
+        boolean optimistic = kind == Kind.CREATE || (kind == Kind.PUT && keysUsuallyAbsent.get() <= 0);
+        return optimistic ? create(call, k) : readThenWrite(call, k);
+    }
+
+    /**
+     * Writes on the assumption that the key is absent, which saves reading it first: the pre-image logged is
+     * "absent", and the write is a create, which JetStream refuses when the key holds a value. Then the step goes the
+     * usual way (read, log the real pre-image, write), so a refused assumption costs one round trip.
+     */
+    private Mono<JsonNode> create(StepCall call, String k) {
+        ObjectNode pre = preImage(call, k, Optional.empty());
+        Mono<JsonNode> created = write(k, false, 0L, decode(pre), pre.get("messageId").asText())
+                .doOnNext(revision -> absent(true))
+                .map(revision -> result(pre, revision))
+                .onErrorResume(KeyExistsException.class, exists -> Mono.fromRunnable(() -> absent(false)));
+        return call.started(pre).then(created)
+                .flatMap(result -> call.completed(result).thenReturn(result))
+                .switchIfEmpty(Mono.defer(() -> readThenWrite(call, k)));
+    }
+
+    /** Counts toward reading first ({@code false}, the key held a value) or creating first ({@code true}). */
+    private void absent(boolean wasAbsent) {
+        keysUsuallyAbsent.updateAndGet(score -> wasAbsent ? Math.max(-8, score - 1) : Math.min(8, score + 1));
+    }
+
+    private Mono<JsonNode> readThenWrite(StepCall call, String k) {
         return store.get(k).map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap(current -> {
             if (kind == Kind.UPDATE && current.isEmpty()) {
                 return Mono.error(new IllegalStateException("step '" + call.stepId() + "': key '" + k + "' in bucket '"
                         + store.bucket() + "' is absent; an update step needs a value to update (use put or create)"));
             }
-            byte[] write = kind == Kind.DELETE ? null : value.apply(call.context(), current);
-            ObjectNode pre = Json.MAPPER.createObjectNode();
-            pre.put("bucket", store.bucket());
-            pre.put("key", k);
-            pre.put("kind", kind.name());
-            pre.put("existed", current.isPresent());
-            pre.put("revision", current.map(KvEntry::revision).orElse(0L));
-            pre.put("value", current.map(e -> ENCODE.encodeToString(e.value())).orElse(null));
-            pre.put("write", write == null ? null : ENCODE.encodeToString(write));
-            String messageId = messageId(call, "do", pre.get("revision").asLong());
-            pre.put("messageId", messageId);
+            if (kind == Kind.PUT) {
+                absent(current.isEmpty());
+            }
+            ObjectNode pre = preImage(call, k, current);
             return call.started(pre)
-                    .then(write(k, pre.get("existed").asBoolean(), pre.get("revision").asLong(), write, messageId))
+                    .then(write(k, pre.get("existed").asBoolean(), pre.get("revision").asLong(), decode(pre), pre.get("messageId").asText()))
                     .map(revision -> result(pre, revision))
                     .flatMap(result -> call.completed(result).thenReturn(result));
         });
+    }
+
+    /** What the log holds before the write: the key's entry ({@code current}), the value to write, the message id. */
+    private ObjectNode preImage(StepCall call, String k, Optional<KvEntry> current) {
+        byte[] write = kind == Kind.DELETE ? null : value.apply(call.context(), current);
+        ObjectNode pre = Json.MAPPER.createObjectNode();
+        pre.put("bucket", store.bucket());
+        pre.put("key", k);
+        pre.put("kind", kind.name());
+        pre.put("existed", current.isPresent());
+        pre.put("revision", current.map(KvEntry::revision).orElse(0L));
+        pre.put("value", current.map(e -> ENCODE.encodeToString(e.value())).orElse(null));
+        pre.put("write", write == null ? null : ENCODE.encodeToString(write));
+        pre.put("messageId", messageId(call, "do", pre.get("revision").asLong()));
+        return pre;
+    }
+
+    private static byte[] decode(JsonNode pre) {
+        return pre.get("write").isNull() ? null : DECODE.decode(pre.get("write").asText());
     }
 
     /** The write's JetStream message id: the same for every attempt on the same logged pre-image. */
