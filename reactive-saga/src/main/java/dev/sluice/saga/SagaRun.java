@@ -33,6 +33,8 @@ final class SagaRun {
     private final SagaContext context;
     private final Map<String, StepRecord> logged;
     private final Map<String, Integer> positions = new HashMap<>();
+    /** Set when the last step's own transaction recorded the saga as completed, so the end has nothing to log. */
+    private volatile boolean completedInLog;
 
     SagaRun(SagaExecutor executor, SagaDefinition definition, SagaContext context, Map<String, StepRecord> logged) {
         this.executor = executor;
@@ -161,7 +163,8 @@ final class SagaRun {
             context.record(step.id(), row.result());
             return Mono.empty();
         }
-        StepCall call = new StepCall(context, step.id(), positions.get(step.id()), executor.ownerId(), log, row);
+        StepCall call = new StepCall(context, step.id(), positions.get(step.id()), executor.ownerId(), log, row,
+                endsTheSaga(step) ? () -> completedInLog = true : null);
         return StepRetry.apply(Mono.defer(() -> step.effect().run(call)), step.timeout(), step.retry())
                 .doOnNext(result -> {
                     context.record(step.id(), result);
@@ -174,6 +177,18 @@ final class SagaRun {
                                 StepFailedException.describe(error))))
                         .then(Mono.error(new StepFailedException(step.id(), error))))
                 .then();
+    }
+
+    /**
+     * Whether nothing comes between {@code step}'s success and the saga's end: it is alone in the last stage, there is
+     * no consistency check, and no prepared transaction to commit. Then a step that records its completion in a
+     * transaction of its own records the saga's end there too.
+     */
+    private boolean endsTheSaga(SagaStep step) {
+        List<List<SagaStep>> stages = definition.stages();
+        List<SagaStep> last = stages.get(stages.size() - 1);
+        return definition.coordination() == Coordination.SAGA && definition.consistencyCheck().isEmpty()
+                && last.size() == 1 && last.get(0) == step;
     }
 
     private Mono<Void> check() {
@@ -217,7 +232,7 @@ final class SagaRun {
         if (row == null || row.state() == dev.sluice.saga.internal.StepState.COMPENSATED || !step.compensable()) {
             return Mono.empty();
         }
-        StepCall call = new StepCall(context, step.id(), positions.get(step.id()), executor.ownerId(), log, row);
+        StepCall call = new StepCall(context, step.id(), positions.get(step.id()), executor.ownerId(), log, row, null);
         Mono<Optional<JsonNode>> applied = row.state().needsCompensation()
                 ? Mono.just(Optional.ofNullable(row.result()))
                 : step.effect().reconcile(call);
@@ -234,7 +249,9 @@ final class SagaRun {
     }
 
     private Mono<SagaResult> finish(SagaOutcome outcome, String reason, List<String> errors) {
-        return log.sagaFinished(context.sagaId(), executor.ownerId(), outcome.name(), reason, errors)
+        Mono<Void> logged = outcome == SagaOutcome.COMPLETED && completedInLog ? Mono.empty()
+                : log.sagaFinished(context.sagaId(), executor.ownerId(), outcome.name(), reason, errors);
+        return logged
                 .then(Mono.fromCallable(() -> finished(executor, definition, context, outcome, reason, errors)));
     }
 

@@ -93,6 +93,45 @@ class SagaExecutionTest {
                 + "' AND step_id = 'reserve'")).isEqualTo("false");
     }
 
+    /**
+     * A SQL step last in the saga commits its effect, its record, the previous step's deferred record and the saga's
+     * end in one transaction (one xmin on all four rows); a SQL step that is also the saga's first writes the saga's
+     * own record there, and the end comes after.
+     */
+    @Test
+    void aLastSqlStepCommitsItsEffectItsRecordAndTheSagasEndTogether() {
+        String key = "last." + UUID.randomUUID();
+        SagaDefinition definition = SagaDefinition.builder("sql-last")
+                .step(SagaStep.kvPut("reserve", fx.kv, ctx -> key, ctx -> utf8("r")))
+                .step(SagaStep.sql("insert-order", fx.pool)
+                        .query("INSERT INTO orders (saga_id, item) VALUES ($1::uuid, 'last') RETURNING id",
+                                ctx -> new Object[]{ctx.sagaId().toString()})
+                        .compensation("DELETE FROM orders WHERE id = $1")
+                        .build())
+                .build();
+
+        SagaResult result = executor.run(definition, Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.COMPLETED);
+        String id = "'" + result.sagaId() + "'";
+        assertThat(fx.query("SELECT count(DISTINCT x) FROM (SELECT xmin::text AS x FROM orders WHERE saga_id = " + id
+                + " UNION ALL SELECT xmin::text FROM sluice.saga_step WHERE saga_id = " + id
+                + " UNION ALL SELECT xmin::text FROM sluice.saga WHERE saga_id = " + id + " AND state = 'COMPLETED') t")).isEqualTo("1");
+        assertThat(fx.query("SELECT string_agg(step_id || '=' || state, ',' ORDER BY position) FROM sluice.saga_step WHERE saga_id = " + id))
+                .isEqualTo("reserve=COMPLETED,insert-order=COMPLETED");
+
+        SagaDefinition alone = SagaDefinition.builder("sql-alone")
+                .step(SagaStep.sql("insert-order", fx.pool)
+                        .update("INSERT INTO orders (saga_id, item) VALUES ($1::uuid, 'alone')", ctx -> new Object[]{ctx.sagaId().toString()})
+                        .compensation("DELETE FROM orders WHERE saga_id = $1::uuid", (ctx, recorded) -> new Object[]{ctx.sagaId().toString()})
+                        .build())
+                .build();
+        SagaResult single = executor.run(alone, Map.of()).block(WAIT);
+        assertThat(single.outcome()).isEqualTo(SagaOutcome.COMPLETED);
+        assertThat(fx.query("SELECT state FROM sluice.saga WHERE saga_id = '" + single.sagaId() + "'")).isEqualTo("COMPLETED");
+        assertThat(fx.query("SELECT state FROM sluice.saga_step WHERE saga_id = '" + single.sagaId() + "'")).isEqualTo("COMPLETED");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 3})
     void aFailingStepCompensatesTheCompletedStepsInReverseOrder(int failing) {

@@ -81,13 +81,13 @@ public final class SqlEffect implements StepEffect {
     }
 
     /**
-     * The saga's deferred log records first (its own record must exist), then one transaction: the statement, then
-     * the step's completion record, which is refused when the log already
-     * holds the step as done (then the transaction rolls back, so the statement never takes effect twice, and the
-     * logged result is taken instead).
+     * One transaction: the statement, then one log statement with the saga's deferred records and the step's
+     * completion record (and, for a last step, the saga's end), which is refused when the log already holds the step
+     * as done (then the transaction rolls back, so the statement never takes effect twice, and the logged result is
+     * taken instead).
      */
     private Mono<JsonNode> attempt(StepCall call) {
-        return call.flush().then(pool.inTransaction(options, tx -> execute(tx, params.apply(call.context()))
+        return Mono.defer(() -> pool.inTransaction(options, tx -> execute(tx, params.apply(call.context()))
                         .flatMap(result -> call.recordedIn(tx, result).flatMap(recorded -> recorded
                                 ? Mono.just(result) : Mono.<JsonNode>error(new AlreadyLogged()))))
                         .single())

@@ -19,6 +19,8 @@ public final class StepCall {
     private final String owner;
     private final LogWriter log;
     private volatile StepRecord logged;
+    private final Runnable finishedWithStep;
+    private volatile LogWriter.Recorded recorded;
 
     /**
      * @param context  the saga
@@ -27,14 +29,18 @@ public final class StepCall {
      * @param owner    this instance's owner id (fences every write)
      * @param log      the log
      * @param logged   the step's row in the log when it has one (resumed or retried), else null
+     * @param finishedWithStep null, or (for the saga's last step, when nothing comes between it and the saga's end) what
+     *                 to call when the step's own transaction also recorded the saga as completed
      */
-    public StepCall(SagaContext context, String stepId, int position, String owner, LogWriter log, StepRecord logged) {
+    public StepCall(SagaContext context, String stepId, int position, String owner, LogWriter log, StepRecord logged,
+                    Runnable finishedWithStep) {
         this.context = context;
         this.stepId = stepId;
         this.position = position;
         this.owner = owner;
         this.log = log;
         this.logged = logged;
+        this.finishedWithStep = finishedWithStep;
     }
 
     /** The saga's context. */
@@ -74,11 +80,15 @@ public final class StepCall {
     }
 
     /**
-     * In the effect's own transaction, after the effect: records the step as completed with {@code result} unless
-     * the log holds it as done already; emits whether it did (see {@link LogWriter#stepRecordedIn}).
+     * In the effect's own transaction, after the effect: records the step as completed with {@code result} (with the
+     * saga's deferred records, and for a last step the saga's end) unless the log holds it as done already; emits
+     * whether it did (see {@link LogWriter#stepRecordedIn}). Once the transaction commits, call
+     * {@link #markCompleted}.
      */
     public Mono<Boolean> recordedIn(Tx tx, JsonNode result) {
-        return log.stepRecordedIn(tx, sagaId(), owner, stepId, position, result);
+        return log.stepRecordedIn(tx, sagaId(), owner, stepId, position, result, finishedWithStep != null)
+                .doOnNext(written -> recorded = written)
+                .hasElement();
     }
 
     /** Writes the saga's deferred log records now, before a transaction of the step's own. */
@@ -93,6 +103,14 @@ public final class StepCall {
 
     /** Notes a completion recorded in the effect's transaction, after it committed. */
     public void markCompleted(JsonNode result) {
+        LogWriter.Recorded written = recorded;
+        if (written != null) {
+            recorded = null;
+            log.committed(sagaId(), written.deferred());
+            if (written.finished()) {
+                finishedWithStep.run();
+            }
+        }
         StepRecord previous = logged;
         logged = new StepRecord(stepId, position, StepState.COMPLETED, previous == null ? null : previous.preImage(), result, null);
     }

@@ -193,7 +193,7 @@ class GroupCommitTest {
                     + "INSERT INTO " + SCHEMA + ".saga_step (saga_id, step_id, position, state) SELECT saga_id, 's1', 0, 'COMPLETED' FROM "
                     + SCHEMA + ".saga ON CONFLICT DO NOTHING");
             seeded = size;
-            assertThat(genericPlan(writer.groupStatement(), java.util.Collections.nCopies(19, "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
+            assertThat(genericPlan(writer.groupStatement(), java.util.Collections.nCopies(24, "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
             assertThat(genericPlan(writer.renewStatement(), List.of("'me'", "1000", "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
         }
     }
