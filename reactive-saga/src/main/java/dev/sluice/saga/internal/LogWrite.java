@@ -20,7 +20,7 @@ public sealed interface LogWrite {
         return java.util.List.of(this);
     }
 
-    /** The kind of write, as the group statement reports it applied: I, S, C, R or F. */
+    /** The kind of write, as the group statement reports it applied: I, S, C or F. */
     String tag();
 
     /** The log row written: the saga's id, and the step's id for step rows. */
@@ -67,24 +67,6 @@ public sealed interface LogWrite {
         @Override
         public String tag() {
             return "C";
-        }
-
-        @Override
-        public String row() {
-            return sagaId + "/" + stepId;
-        }
-    }
-
-    /**
-     * A SQL step's result, written in the transaction of its effect: the step is recorded as completed unless the
-     * log holds it as done already (then the write is not applied, and the transaction must roll back).
-     *
-     * @param result the result as JSON text
-     */
-    record StepRecorded(UUID sagaId, String owner, String stepId, int position, String result) implements LogWrite {
-        @Override
-        public String tag() {
-            return "R";
         }
 
         @Override

@@ -44,6 +44,7 @@ public final class LogWriter {
     private final GroupCommit group;
     private final Map<UUID, List<LogWrite>> deferred = new ConcurrentHashMap<>();
     private final String groupSql;
+    private final String recordSql;
 
     /**
      * @param pool   the pool of the log's database
@@ -58,6 +59,7 @@ public final class LogWriter {
         this.prepared = schema + "." + prefix + "saga_prepared";
         this.outbox = schema + "." + prefix + "saga_outbox";
         this.groupSql = groupSql();
+        this.recordSql = recordSql();
         this.group = new GroupCommit(this, Math.max(1, Math.min(4, pool.config().maxConnections() / 4)));
     }
 
@@ -142,17 +144,21 @@ public final class LogWriter {
         return List.copyOf(all);
     }
 
-    /** What the group statement applied of {@code writes}: each applied part's tag and row, and "O" and the owner per fenced saga held. */
-    private Mono<Set<String>> applied(Connection connection, List<LogWrite> writes) {
+    /**
+     * Applies writes of one or more sagas in one statement, so one round trip and one commit: new sagas are
+     * inserted; the other writes are fenced (their saga's row is locked with a key share lock, and the write applies
+     * only where its owner still owns the saga); completed sagas lock their rows in id order, so this never
+     * deadlocks with the lease renewal. Emits, after the commit, the writes that were refused with their error (a
+     * lost lease, a missing step row); the others are committed.
+     */
+    Mono<Map<LogWrite, Throwable>> write(Connection connection, List<LogWrite> writes) {
         List<LogWrite> parts = writes.stream().flatMap(write -> write.parts().stream()).toList();
         List<LogWrite.SagaInserted> inserted = only(parts, LogWrite.SagaInserted.class);
         List<LogWrite.StepStarted> started = only(parts, LogWrite.StepStarted.class);
         List<LogWrite.StepCompleted> completed = only(parts, LogWrite.StepCompleted.class);
         List<LogWrite.SagaCompleted> finished = only(parts, LogWrite.SagaCompleted.class);
-        List<LogWrite.StepRecorded> recorded = only(parts, LogWrite.StepRecorded.class);
         List<LogWrite> fenced = new ArrayList<>(started);
         fenced.addAll(completed);
-        fenced.addAll(recorded);
         fenced = List.copyOf(fenced.stream().collect(Collectors.toMap(LogWrite::sagaId, w -> w, (a, b) -> a, java.util.LinkedHashMap::new)).values());
         Object[] params = {
                 column(inserted, UUID.class, LogWrite::sagaId), column(inserted, String.class, LogWrite.SagaInserted::name),
@@ -166,24 +172,10 @@ public final class LogWriter {
                 column(started, String.class, LogWrite.StepStarted::preImage), column(started, String.class, LogWrite::owner),
                 column(completed, UUID.class, LogWrite::sagaId), column(completed, String.class, LogWrite.StepCompleted::stepId),
                 column(completed, String.class, LogWrite.StepCompleted::result), column(completed, String.class, LogWrite::owner),
-                column(finished, UUID.class, LogWrite::sagaId), column(finished, String.class, LogWrite::owner),
-                column(recorded, UUID.class, LogWrite::sagaId), column(recorded, String.class, LogWrite.StepRecorded::stepId),
-                column(recorded, Integer.class, LogWrite.StepRecorded::position),
-                column(recorded, String.class, LogWrite.StepRecorded::result), column(recorded, String.class, LogWrite::owner)};
+                column(finished, UUID.class, LogWrite::sagaId), column(finished, String.class, LogWrite::owner)};
         return Statements.query(connection, groupSql, params, row -> row.get("kind", String.class) + ":" + row.get("saga_id", UUID.class)
                         + "/" + Objects.toString(row.get("detail", String.class), ""))
-                .collect(Collectors.toSet());
-    }
-
-    /**
-     * Applies writes of one or more sagas in one statement, so one round trip and one commit: new sagas are
-     * inserted; the other writes are fenced (their saga's row is locked with a key share lock, and the write applies
-     * only where its owner still owns the saga); completed sagas lock their rows in id order, so this never
-     * deadlocks with the lease renewal. Emits, after the commit, the writes that were refused with their error (a
-     * lost lease, a missing step row); the others are committed.
-     */
-    Mono<Map<LogWrite, Throwable>> write(Connection connection, List<LogWrite> writes) {
-        return applied(connection, writes)
+                .collect(Collectors.toSet())
                 .map(applied -> {
                     Map<LogWrite, Throwable> refused = new IdentityHashMap<>();
                     for (LogWrite write : writes) {
@@ -240,12 +232,6 @@ public final class LogWriter {
                 + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id CROSS JOIN LATERAL (SELECT position FROM " + step
                 + " x WHERE x.saga_id = u.saga_id AND x.step_id = u.step_id) x ON CONFLICT (saga_id, step_id) DO UPDATE SET "
                 + "state = 'COMPLETED', result = EXCLUDED.result, completed_at = now(), error = NULL RETURNING saga_id, step_id), "
-                + "recorded AS (INSERT INTO " + step + " (saga_id, step_id, position, state, result, completed_at) "
-                + "SELECT u.saga_id, u.step_id, u.position, 'COMPLETED', u.result::jsonb, now() "
-                + "FROM unnest($20::uuid[], $21::text[], $22::int[], $23::text[], $24::text[]) AS u(saga_id, step_id, position, result, owner_id) "
-                + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id ON CONFLICT (saga_id, step_id) DO UPDATE SET "
-                + "state = 'COMPLETED', result = EXCLUDED.result, attempts = " + step + ".attempts + 1, completed_at = now(), error = NULL "
-                + "WHERE " + step + ".state IN ('STARTED', 'FAILED') RETURNING saga_id, step_id), "
                 + "done AS (" + lockedInOrder("unnest($18::uuid[], $19::text[]) AS u(saga_id, owner_id)", "x.owner_id = u.owner_id") + "), "
                 + "finished AS (" + updatedByKey("done", "state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
                 + "updated_at = now(), finished_at = now()") + " RETURNING saga_id) "
@@ -253,7 +239,6 @@ public final class LogWriter {
                 + "UNION ALL SELECT 'O', saga_id, owner_id FROM owners "
                 + "UNION ALL SELECT 'S', saga_id, step_id FROM started "
                 + "UNION ALL SELECT 'C', saga_id, step_id FROM completed "
-                + "UNION ALL SELECT 'R', saga_id, step_id FROM recorded "
                 + "UNION ALL SELECT 'F', saga_id, NULL FROM finished";
     }
 
@@ -271,40 +256,73 @@ public final class LogWriter {
     }
 
     /**
-     * Inside the transaction of a SQL step's effect, after the effect, in one statement: the saga's deferred records,
-     * then the step recorded as completed with {@code result} unless the log holds it as done already (or
-     * compensating, compensated), and with {@code finish} the saga as {@code COMPLETED} (unless its own record is
-     * among the deferred ones: the statement cannot update a row it inserts). Emits what it wrote when the step was
-     * recorded (the deferred records are dropped by {@link #committed} once the transaction commits, and stay
-     * deferred when it does not); emits nothing when it was not, and then the transaction must roll back, so the
-     * effect is undone. Fails with {@link SagaLeaseLostException} when {@code owner} no longer holds the saga. A second
-     * attempt running at the same time waits for the first's row lock, then sees its outcome: the statement never
-     * takes effect twice.
+     * Before the transaction of a SQL step: writes the saga's deferred records now (a group commit) unless
+     * {@link #stepRecordedIn} can carry them, which it can when they are one step's result.
+     */
+    public Mono<Void> flushBeforeRecord(UUID sagaId) {
+        return Mono.defer(() -> {
+            List<LogWrite> before = deferred.get(sagaId);
+            return before == null || (before.size() == 1 && before.get(0) instanceof LogWrite.StepCompleted) ? Mono.empty() : flush(sagaId);
+        });
+    }
+
+    /**
+     * Inside the transaction of a SQL step's effect, after the effect, in one statement: the saga's deferred record of
+     * an earlier step's result (see {@link #flushBeforeRecord}), the step recorded as completed with {@code result}
+     * unless the log already holds it as done (or compensating, compensated), and with {@code finish} the saga as
+     * {@code COMPLETED}. Emits what it wrote when the step was recorded (the deferred record is dropped by
+     * {@link #committed} once the transaction commits, and stays deferred when it does not); emits nothing when it
+     * was not, and then the transaction must roll back, so the effect is undone. Fails with
+     * {@link SagaLeaseLostException} when {@code owner} no longer holds the saga. A second attempt running at the same
+     * time waits for the first's row lock, then sees its outcome: the statement never takes effect twice.
      */
     public Mono<Recorded> stepRecordedIn(Tx tx, UUID sagaId, String owner, String stepId, int position, JsonNode result,
                                          boolean finish) {
         return Mono.defer(() -> {
             List<LogWrite> before = deferred.getOrDefault(sagaId, List.of());
-            LogWrite.StepRecorded recorded = new LogWrite.StepRecorded(sagaId, owner, stepId, position, result.toString());
-            List<LogWrite> parts = new ArrayList<>(before);
-            parts.add(recorded);
-            boolean finished = finish && before.stream().noneMatch(LogWrite.SagaInserted.class::isInstance);
-            if (finished) {
-                parts.add(new LogWrite.SagaCompleted(sagaId, owner));
+            LogWrite.StepCompleted earlier = before.size() == 1 && before.get(0) instanceof LogWrite.StepCompleted completed
+                    ? completed : null;
+            if (!before.isEmpty() && earlier == null) {
+                return Mono.error(new IllegalStateException("saga " + sagaId + " has deferred log records a step's transaction "
+                        + "cannot carry: " + before + "; flushBeforeRecord must come first"));
             }
-            return applied(tx.connection(), List.of(LogWrite.Several.of(parts))).flatMap(applied -> {
-                for (LogWrite part : parts) {
-                    Throwable error = part == recorded ? null : refusal(part, applied);
-                    if (error != null) {
-                        return Mono.error(error);
-                    }
-                }
-                if (refusal(recorded, applied) instanceof SagaLeaseLostException lost) {
-                    return Mono.error(lost);
-                }
-                return applied.contains(recorded.tag() + ":" + recorded.row()) ? Mono.just(new Recorded(before, finished)) : Mono.empty();
-            });
+            return tx.query(recordSql, row -> new boolean[]{row.get("owned", Boolean.class), row.get("earlier", Boolean.class),
+                                    row.get("recorded", Boolean.class), row.get("finished", Boolean.class)},
+                            sagaId, owner, stepId, position, Json.param(result), finish,
+                            Json.text(earlier == null ? null : earlier.stepId()), Json.text(earlier == null ? null : earlier.result()))
+                    .next()
+                    .flatMap(applied -> {
+                        if (!applied[0]) {
+                            return Mono.error(new SagaLeaseLostException(sagaId, owner));
+                        }
+                        if (earlier != null && !applied[1]) {
+                            return Mono.error(new IllegalStateException("step '" + earlier.stepId() + "' of saga " + sagaId
+                                    + " has no started record in the saga log, so its result cannot be recorded"));
+                        }
+                        return applied[2] ? Mono.just(new Recorded(before, applied[3])) : Mono.empty();
+                    });
         });
+    }
+
+    /** The statement of {@link #stepRecordedIn}. */
+    String recordStatement() {
+        return recordSql;
+    }
+
+    private String recordSql() {
+        return "WITH fence AS (SELECT 1 FROM " + saga + " WHERE saga_id = $1 AND owner_id = $2 FOR KEY SHARE), "
+                + "earlier AS (UPDATE " + step + " SET state = 'COMPLETED', result = $8::jsonb, completed_at = now(), error = NULL "
+                + "WHERE saga_id = $1 AND step_id = $7 AND EXISTS (SELECT 1 FROM fence) RETURNING 1), "
+                + "recorded AS (INSERT INTO " + step + " (saga_id, step_id, position, state, result, completed_at) "
+                + "SELECT $1, $3, $4, 'COMPLETED', $5::jsonb, now() WHERE EXISTS (SELECT 1 FROM fence) "
+                + "ON CONFLICT (saga_id, step_id) DO UPDATE SET state = 'COMPLETED', result = EXCLUDED.result, "
+                + "attempts = " + step + ".attempts + 1, completed_at = now(), error = NULL "
+                + "WHERE " + step + ".state IN ('STARTED', 'FAILED') RETURNING 1), "
+                + "finished AS (UPDATE " + saga + " SET state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
+                + "updated_at = now(), finished_at = now() WHERE saga_id = $1 AND owner_id = $2 AND $6::boolean "
+                + "AND EXISTS (SELECT 1 FROM recorded) RETURNING 1) "
+                + "SELECT EXISTS (SELECT 1 FROM fence) AS owned, EXISTS (SELECT 1 FROM earlier) AS earlier, "
+                + "EXISTS (SELECT 1 FROM recorded) AS recorded, EXISTS (SELECT 1 FROM finished) AS finished";
     }
 
     /**

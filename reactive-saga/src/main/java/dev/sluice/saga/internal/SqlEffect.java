@@ -81,13 +81,14 @@ public final class SqlEffect implements StepEffect {
     }
 
     /**
-     * One transaction: the statement, then one log statement with the saga's deferred records and the step's
-     * completion record (and, for a last step, the saga's end), which is refused when the log already holds the step
-     * as done (then the transaction rolls back, so the statement never takes effect twice, and the logged result is
-     * taken instead).
+     * The saga's deferred log records first when the step's record cannot carry them (its own record must exist),
+     * then one transaction: the statement, then one log statement with the earlier step's deferred result, the
+     * step's completion record and, for a last step, the saga's end. The record is refused when the log already holds
+     * the step as done: then the transaction rolls back, so the statement never takes effect twice, and the logged
+     * result is taken instead.
      */
     private Mono<JsonNode> attempt(StepCall call) {
-        return Mono.defer(() -> pool.inTransaction(options, tx -> execute(tx, params.apply(call.context()))
+        return call.flush().then(pool.inTransaction(options, tx -> execute(tx, params.apply(call.context()))
                         .flatMap(result -> call.recordedIn(tx, result).flatMap(recorded -> recorded
                                 ? Mono.just(result) : Mono.<JsonNode>error(new AlreadyLogged()))))
                         .single())

@@ -91,9 +91,9 @@ public final class StepCall {
                 .hasElement();
     }
 
-    /** Writes the saga's deferred log records now, before a transaction of the step's own. */
+    /** Writes the saga's deferred log records now, before a transaction of the step's own, unless it can carry them. */
     public Mono<Void> flush() {
-        return log.flush(sagaId());
+        return log.flushBeforeRecord(sagaId());
     }
 
     /** The owner id this run writes as. */
