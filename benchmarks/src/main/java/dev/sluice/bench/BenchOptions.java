@@ -27,10 +27,11 @@ import java.util.regex.Pattern;
  * @param poolSize      overrides every selected scenario's pool size
  * @param output        where results.json, report.md and the chart go
  * @param overridden    whether --duration, --warmup, --rounds, --callers or --pool-size changed the profile
+ * @param warmupGiven   whether --warmup set every warm-up
  */
 public record BenchOptions(boolean quick, List<String> scenarios, Duration warmup, Duration duration, int rounds,
                            Duration sweepWarmup, Duration sweepDuration, Duration firstWarmup, Duration priming, OptionalInt callers,
-                           OptionalInt poolSize, Path output, boolean overridden) {
+                           OptionalInt poolSize, Path output, boolean overridden, boolean warmupGiven) {
 
     /** Scenario names accepted by {@code --scenario}, in the order a full run takes them. */
     public static final List<String> SCENARIOS = List.of("pool-round-trip", "callers-10k", "kv", "health-overhead", "saga", "jmh");
@@ -48,7 +49,8 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
               --duration D       length of each measurement window (10s by default, 2s with --quick; 500ms, 1m, ...)
               --warmup D         warm-up before each window (3s by default, 1s with --quick; the first
                                  turn of each system warms up for 6s, 2s with --quick, and the shared
-                                 R2DBC stack runs 6s, 4s with --quick, before the first; unless this is given)
+                                 R2DBC stack runs 6s, 4s with --quick, before the first; the saga scenario's
+                                 first turns warm up five times as long; unless this is given)
               --rounds N         turns of each system, alternating with its peers (2 by default, 1 with --quick)
               --callers N        concurrent callers of every selected scenario (defaults: 64; 10000 for callers-10k)
               --pool-size N      pool size of every selected scenario (defaults: 8; 20 for callers-10k)
@@ -112,7 +114,15 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
         return new BenchOptions(quick, scenarios.isEmpty() ? SCENARIOS : scenarios, warm, window,
                 rounds == null ? (quick ? 1 : 2) : rounds, sweepWarm, sweepWindow, firstWarm, priming,
                 callers == null ? OptionalInt.empty() : OptionalInt.of(callers),
-                poolSize == null ? OptionalInt.empty() : OptionalInt.of(poolSize), output, overridden);
+                poolSize == null ? OptionalInt.empty() : OptionalInt.of(poolSize), output, overridden, warmup != null);
+    }
+
+    /**
+     * The first-turn warm-up of a scenario whose code path takes the JIT longer to compile than the others': {@code
+     * times} the usual one, unless --warmup set it.
+     */
+    public Duration firstWarmupTimes(int times) {
+        return warmupGiven ? firstWarmup : firstWarmup.multipliedBy(times);
     }
 
     /** Whether the named scenario was selected. */

@@ -19,6 +19,7 @@ class BenchOptionsTest {
         assertThat(o.warmup()).isEqualTo(Duration.ofSeconds(3));
         assertThat(o.rounds()).isEqualTo(2);
         assertThat(o.firstWarmup()).isEqualTo(Duration.ofSeconds(6));
+        assertThat(o.firstWarmupTimes(5)).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.priming()).isEqualTo(Duration.ofSeconds(6));
         assertThat(o.callersOr(64)).isEqualTo(64);
         assertThat(o.output()).isEqualTo(Path.of("target", "bench"));
@@ -34,6 +35,7 @@ class BenchOptionsTest {
         assertThat(o.sweepWarmup()).isEqualTo(Duration.ofMillis(200));
         assertThat(o.sweepDuration()).isEqualTo(Duration.ofMillis(400));
         assertThat(o.firstWarmup()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(o.firstWarmupTimes(5)).isEqualTo(Duration.ofSeconds(10));
         assertThat(o.priming()).isEqualTo(Duration.ofSeconds(4));
         assertThat(o.rounds()).isEqualTo(1);
         assertThat(o.mode()).isEqualTo("quick");
@@ -53,6 +55,7 @@ class BenchOptionsTest {
         assertThat(o.rounds()).isEqualTo(3);
         assertThat(o.output()).isEqualTo(Path.of("/tmp/b"));
         assertThat(o.mode()).isEqualTo("full+overrides");
+        assertThat(BenchOptions.parse("--warmup", "4s").firstWarmupTimes(5)).as("--warmup sets every warm-up").isEqualTo(Duration.ofSeconds(4));
     }
 
     @Test
