@@ -40,7 +40,7 @@ class TwoPhaseCrashRecoveryTest {
     void preparedTransactionsOfAKilledProcessAreSettledByRecoveryPerTheLog(TestDatabase db, NatsServer nats) throws Exception {
         try (SagaFixture fx = new SagaFixture(db, nats, new SagaLogConfig(SCHEMA, ""))) {
             PostgresServer.execute(db, "CREATE TABLE " + TABLE + " (id bigserial PRIMARY KEY, saga_id uuid NOT NULL, n int NOT NULL)");
-            String ours = "starts_with(gid, '" + fx.log.preparedGidPrefix() + "')";
+            String ours = "database = current_database() AND starts_with(gid, '" + fx.log.preparedGidPrefix() + "')";
             Map<Integer, String> planned = new TreeMap<>();
             for (int n = 0; n < SAGAS; n++) {
                 Stop stop = TwoPhaseCrashWorkload.stop(n);

@@ -43,7 +43,8 @@ public final class LogWriter {
     private final String outbox;
     private final GroupCommit group;
     private final Map<UUID, List<LogWrite>> deferred = new ConcurrentHashMap<>();
-    private final String groupSql;
+    /** The group statement for each combination of kinds of writes (see {@link #groupSql(int)}); none for 0. */
+    private final String[] groupSql = new String[16];
     private final String recordSql;
 
     /**
@@ -58,7 +59,9 @@ public final class LogWriter {
         this.intervention = schema + "." + prefix + "saga_intervention";
         this.prepared = schema + "." + prefix + "saga_prepared";
         this.outbox = schema + "." + prefix + "saga_outbox";
-        this.groupSql = groupSql();
+        for (int kinds = 1; kinds < groupSql.length; kinds++) {
+            groupSql[kinds] = groupSql(kinds);
+        }
         this.recordSql = recordSql();
         this.group = new GroupCommit(this, Math.max(1, Math.min(4, pool.config().maxConnections() / 4)));
     }
@@ -160,20 +163,32 @@ public final class LogWriter {
         List<LogWrite> fenced = new ArrayList<>(started);
         fenced.addAll(completed);
         fenced = List.copyOf(fenced.stream().collect(Collectors.toMap(LogWrite::sagaId, w -> w, (a, b) -> a, java.util.LinkedHashMap::new)).values());
-        Object[] params = {
-                column(inserted, UUID.class, LogWrite::sagaId), column(inserted, String.class, LogWrite.SagaInserted::name),
-                column(inserted, Integer.class, LogWrite.SagaInserted::version),
-                column(inserted, String.class, LogWrite.SagaInserted::correlationId),
-                column(inserted, String.class, LogWrite.SagaInserted::input), column(inserted, String.class, LogWrite::owner),
-                column(inserted, Long.class, LogWrite.SagaInserted::leaseMillis),
-                column(fenced, UUID.class, LogWrite::sagaId),
-                column(started, UUID.class, LogWrite::sagaId), column(started, String.class, LogWrite.StepStarted::stepId),
-                column(started, Integer.class, LogWrite.StepStarted::position),
-                column(started, String.class, LogWrite.StepStarted::preImage), column(started, String.class, LogWrite::owner),
-                column(completed, UUID.class, LogWrite::sagaId), column(completed, String.class, LogWrite.StepCompleted::stepId),
-                column(completed, String.class, LogWrite.StepCompleted::result), column(completed, String.class, LogWrite::owner),
-                column(finished, UUID.class, LogWrite::sagaId), column(finished, String.class, LogWrite::owner)};
-        return Statements.query(connection, groupSql, params, row -> row.get("kind", String.class) + ":" + row.get("saga_id", UUID.class)
+        int kinds = (inserted.isEmpty() ? 0 : INSERTS) | (started.isEmpty() ? 0 : STARTS) | (completed.isEmpty() ? 0 : COMPLETES)
+                | (finished.isEmpty() ? 0 : FINISHES);
+        List<Object> params = new ArrayList<>();
+        if (!inserted.isEmpty()) {
+            params.addAll(List.of(column(inserted, UUID.class, LogWrite::sagaId), column(inserted, String.class, LogWrite.SagaInserted::name),
+                    column(inserted, Integer.class, LogWrite.SagaInserted::version),
+                    column(inserted, String.class, LogWrite.SagaInserted::correlationId),
+                    column(inserted, String.class, LogWrite.SagaInserted::input), column(inserted, String.class, LogWrite::owner),
+                    column(inserted, Long.class, LogWrite.SagaInserted::leaseMillis)));
+        }
+        if (!fenced.isEmpty()) {
+            params.add(column(fenced, UUID.class, LogWrite::sagaId));
+        }
+        if (!started.isEmpty()) {
+            params.addAll(List.of(column(started, UUID.class, LogWrite::sagaId), column(started, String.class, LogWrite.StepStarted::stepId),
+                    column(started, Integer.class, LogWrite.StepStarted::position),
+                    column(started, String.class, LogWrite.StepStarted::preImage), column(started, String.class, LogWrite::owner)));
+        }
+        if (!completed.isEmpty()) {
+            params.addAll(List.of(column(completed, UUID.class, LogWrite::sagaId), column(completed, String.class, LogWrite.StepCompleted::stepId),
+                    column(completed, String.class, LogWrite.StepCompleted::result), column(completed, String.class, LogWrite::owner)));
+        }
+        if (!finished.isEmpty()) {
+            params.addAll(List.of(column(finished, UUID.class, LogWrite::sagaId), column(finished, String.class, LogWrite::owner)));
+        }
+        return Statements.query(connection, groupSql[kinds], params.toArray(), row -> row.get("kind", String.class) + ":" + row.get("saga_id", UUID.class)
                         + "/" + Objects.toString(row.get("detail", String.class), ""))
                 .collect(Collectors.toSet())
                 .map(applied -> {
@@ -208,38 +223,68 @@ public final class LogWriter {
                 + "attempts = " + step + ".attempts + 1, started_at = now(), error = NULL";
     }
 
-    /** The group statement (see {@link #write}). */
+    /** The group statement for a batch holding writes of every kind (see {@link #write}). */
     String groupStatement() {
-        return groupSql;
+        return groupSql[INSERTS | STARTS | COMPLETES | FINISHES];
     }
 
-    private String groupSql() {
-        return "WITH inserted AS (INSERT INTO " + saga + " (saga_id, name, version, correlation_id, input, state, owner_id, lease_until) "
-                + "SELECT u.saga_id, u.name, u.version, u.correlation_id, u.input::jsonb, 'RUNNING', u.owner_id, "
-                + "now() + u.lease * interval '1 millisecond' "
-                + "FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::bigint[]) "
-                + "AS u(saga_id, name, version, correlation_id, input, owner_id, lease) RETURNING saga_id, owner_id), "
-                + "fence AS (SELECT o.saga_id, o.owner_id FROM unnest($8::uuid[]) AS u(saga_id) CROSS JOIN LATERAL "
-                + "(SELECT saga_id, owner_id FROM " + saga + " x WHERE x.saga_id = u.saga_id FOR KEY SHARE) o), "
-                + "owners AS (SELECT saga_id, owner_id FROM fence UNION ALL SELECT saga_id, owner_id FROM inserted), "
-                + "started AS (INSERT INTO " + step + " (saga_id, step_id, position, state, pre_image) "
-                + "SELECT u.saga_id, u.step_id, u.position, 'STARTED', u.pre_image::jsonb "
-                + "FROM unnest($9::uuid[], $10::text[], $11::int[], $12::text[], $13::text[]) AS u(saga_id, step_id, position, pre_image, owner_id) "
-                + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id " + startedConflict() + " RETURNING saga_id, step_id), "
-                + "completed AS (INSERT INTO " + step + " (saga_id, step_id, position, state, result, completed_at) "
-                + "SELECT u.saga_id, u.step_id, x.position, 'COMPLETED', u.result::jsonb, now() "
-                + "FROM unnest($14::uuid[], $15::text[], $16::text[], $17::text[]) AS u(saga_id, step_id, result, owner_id) "
-                + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id CROSS JOIN LATERAL (SELECT position FROM " + step
-                + " x WHERE x.saga_id = u.saga_id AND x.step_id = u.step_id) x ON CONFLICT (saga_id, step_id) DO UPDATE SET "
-                + "state = 'COMPLETED', result = EXCLUDED.result, completed_at = now(), error = NULL RETURNING saga_id, step_id), "
-                + "done AS (" + lockedInOrder("unnest($18::uuid[], $19::text[]) AS u(saga_id, owner_id)", "x.owner_id = u.owner_id") + "), "
-                + "finished AS (" + updatedByKey("done", "state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
-                + "updated_at = now(), finished_at = now()") + " RETURNING saga_id) "
-                + "SELECT 'I' AS kind, saga_id, NULL AS detail FROM inserted "
-                + "UNION ALL SELECT 'O', saga_id, owner_id FROM owners "
-                + "UNION ALL SELECT 'S', saga_id, step_id FROM started "
-                + "UNION ALL SELECT 'C', saga_id, step_id FROM completed "
-                + "UNION ALL SELECT 'F', saga_id, NULL FROM finished";
+    /** A kind of write of the group statement, as a bit of {@link #groupSql(int)}'s argument. */
+    private static final int INSERTS = 1;
+    private static final int STARTS = 2;
+    private static final int COMPLETES = 4;
+    private static final int FINISHES = 8;
+
+    /**
+     * The group statement for a batch holding the given kinds of writes (bits): only their parts, so that no part
+     * runs on empty arrays. Its parameters are the arrays of each kind present, in the order inserts (7), the fenced
+     * sagas (1, with starts or completions), starts (5), completions (4), finishes (2).
+     */
+    private String groupSql(int kinds) {
+        int[] next = {0};
+        java.util.function.Function<String, String> param = type -> "$" + (++next[0]) + "::" + type + "[]";
+        List<String> parts = new ArrayList<>();
+        List<String> applied = new ArrayList<>();
+        boolean fenced = (kinds & (STARTS | COMPLETES)) != 0;
+        if ((kinds & INSERTS) != 0) {
+            parts.add("inserted AS (INSERT INTO " + saga + " (saga_id, name, version, correlation_id, input, state, owner_id, lease_until) "
+                    + "SELECT u.saga_id, u.name, u.version, u.correlation_id, u.input::jsonb, 'RUNNING', u.owner_id, "
+                    + "now() + u.lease * interval '1 millisecond' FROM unnest(" + param.apply("uuid") + ", " + param.apply("text") + ", "
+                    + param.apply("int") + ", " + param.apply("text") + ", " + param.apply("text") + ", " + param.apply("text") + ", "
+                    + param.apply("bigint") + ") AS u(saga_id, name, version, correlation_id, input, owner_id, lease) RETURNING saga_id, owner_id)");
+            applied.add("SELECT 'I' AS kind, saga_id, NULL AS detail FROM inserted");
+        }
+        if (fenced) {
+            parts.add("fence AS (SELECT o.saga_id, o.owner_id FROM unnest(" + param.apply("uuid") + ") AS u(saga_id) CROSS JOIN LATERAL "
+                    + "(SELECT saga_id, owner_id FROM " + saga + " x WHERE x.saga_id = u.saga_id FOR KEY SHARE) o)");
+            parts.add("owners AS (SELECT saga_id, owner_id FROM fence" + ((kinds & INSERTS) != 0
+                    ? " UNION ALL SELECT saga_id, owner_id FROM inserted)" : ")"));
+            applied.add("SELECT 'O' AS kind, saga_id, owner_id AS detail FROM owners");
+        }
+        if ((kinds & STARTS) != 0) {
+            parts.add("started AS (INSERT INTO " + step + " (saga_id, step_id, position, state, pre_image) "
+                    + "SELECT u.saga_id, u.step_id, u.position, 'STARTED', u.pre_image::jsonb FROM unnest(" + param.apply("uuid") + ", "
+                    + param.apply("text") + ", " + param.apply("int") + ", " + param.apply("text") + ", " + param.apply("text") + ") "
+                    + "AS u(saga_id, step_id, position, pre_image, owner_id) JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id "
+                    + startedConflict() + " RETURNING saga_id, step_id)");
+            applied.add("SELECT 'S' AS kind, saga_id, step_id AS detail FROM started");
+        }
+        if ((kinds & COMPLETES) != 0) {
+            parts.add("completed AS (INSERT INTO " + step + " (saga_id, step_id, position, state, result, completed_at) "
+                    + "SELECT u.saga_id, u.step_id, x.position, 'COMPLETED', u.result::jsonb, now() FROM unnest(" + param.apply("uuid") + ", "
+                    + param.apply("text") + ", " + param.apply("text") + ", " + param.apply("text") + ") AS u(saga_id, step_id, result, owner_id) "
+                    + "JOIN owners f ON f.saga_id = u.saga_id AND f.owner_id = u.owner_id CROSS JOIN LATERAL (SELECT position FROM " + step
+                    + " x WHERE x.saga_id = u.saga_id AND x.step_id = u.step_id) x ON CONFLICT (saga_id, step_id) DO UPDATE SET "
+                    + "state = 'COMPLETED', result = EXCLUDED.result, completed_at = now(), error = NULL RETURNING saga_id, step_id)");
+            applied.add("SELECT 'C' AS kind, saga_id, step_id AS detail FROM completed");
+        }
+        if ((kinds & FINISHES) != 0) {
+            parts.add("done AS (" + lockedInOrder("unnest(" + param.apply("uuid") + ", " + param.apply("text") + ") AS u(saga_id, owner_id)",
+                    "x.owner_id = u.owner_id") + ")");
+            parts.add("finished AS (" + updatedByKey("done", "state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
+                    + "updated_at = now(), finished_at = now()") + " RETURNING saga_id)");
+            applied.add("SELECT 'F' AS kind, saga_id, NULL AS detail FROM finished");
+        }
+        return "WITH " + String.join(", ", parts) + " " + String.join(" UNION ALL ", applied);
     }
 
     private static <W extends LogWrite> List<W> only(List<? extends LogWrite> writes, Class<W> kind) {

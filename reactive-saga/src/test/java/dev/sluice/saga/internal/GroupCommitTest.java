@@ -115,7 +115,7 @@ class GroupCommitTest {
             }
             first = group.submit(new LogWrite.StepStarted(blocked, "me", "s1", 0, null)).toFuture();
             dev.sluice.testkit.Await.until("the lane's statement waits for the lock", WAIT, () -> "1".equals(query(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH inserted%'")));
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'WITH fence AS%'")));
             for (UUID id : inserts) {
                 queued.add(group.submit(saga(id, "me")).toFuture());
             }
