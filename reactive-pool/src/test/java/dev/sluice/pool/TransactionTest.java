@@ -96,6 +96,11 @@ class TransactionTest {
         assertThat(pool.inTransaction(TxOptions.builder().boundary(TxBoundary.SINGLE_OPERATION).build(),
                 tx -> Flux.concat(settingOf(tx, "statement_timeout"), settingOf(tx, "idle_in_transaction_session_timeout"))).collectList().block())
                 .containsExactly("5s", "10s");
+        assertThat(pool.inTransaction(TxOptions.builder().boundary(TxBoundary.SINGLE_OPERATION).isolation(Isolation.SERIALIZABLE)
+                        .readOnly(true).build(), tx -> Flux.concat(settingOf(tx, "transaction_isolation"), settingOf(tx, "transaction_read_only"),
+                        settingOf(tx, "statement_timeout"))).collectList().block())
+                .as("BEGIN's isolation and access mode with the SET LOCAL values in the same query")
+                .containsExactly("serializable", "on", "5s");
     }
 
     @Test

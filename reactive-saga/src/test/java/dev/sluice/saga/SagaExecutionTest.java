@@ -271,6 +271,26 @@ class SagaExecutionTest {
         assertThat(attempts).as("logged attempts of each run: a refused create, then reads first").containsExactly("2", "1", "1", "1", "1", "1");
     }
 
+    /**
+     * A create step on a key that holds a value fails, and the value stays: the refused create-first attempt is
+     * followed by the real pre-image in the log (the key existed), so nothing the saga did not write is undone.
+     */
+    @Test
+    void aCreateOnAKeyThatHoldsAValueFailsAndLeavesTheValue() {
+        String key = "taken." + UUID.randomUUID();
+        fx.kv.put(key, "theirs").block(WAIT);
+        SagaDefinition definition = SagaDefinition.builder("create-taken")
+                .step(SagaStep.kvCreate("claim", fx.kv, ctx -> key, ctx -> utf8("theirs")))
+                .build();
+
+        SagaResult result = executor.run(definition, Map.of()).block(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(SagaOutcome.ROLLED_BACK);
+        assertThat(result.reason()).get().asString().contains("claim").contains("already exists");
+        assertThat(text(key)).isEqualTo("theirs");
+        assertThat(fx.query("SELECT pre_image->>'existed' FROM sluice.saga_step WHERE saga_id = '" + result.sagaId() + "'")).isEqualTo("true");
+    }
+
     @Test
     void aKvCompensationThatMeetsANewerWriteFailsAndKeepsTheNewerValue() {
         String key = "contended." + UUID.randomUUID();
