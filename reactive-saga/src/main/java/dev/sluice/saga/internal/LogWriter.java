@@ -14,12 +14,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -162,7 +164,7 @@ public final class LogWriter {
         List<LogWrite.SagaCompleted> finished = only(parts, LogWrite.SagaCompleted.class);
         List<LogWrite> fenced = new ArrayList<>(started);
         fenced.addAll(completed);
-        fenced = List.copyOf(fenced.stream().collect(Collectors.toMap(LogWrite::sagaId, w -> w, (a, b) -> a, java.util.LinkedHashMap::new)).values());
+        fenced = List.copyOf(fenced.stream().collect(Collectors.toMap(LogWrite::sagaId, w -> w, (a, b) -> a, LinkedHashMap::new)).values());
         int kinds = (inserted.isEmpty() ? 0 : INSERTS) | (started.isEmpty() ? 0 : STARTS) | (completed.isEmpty() ? 0 : COMPLETES)
                 | (finished.isEmpty() ? 0 : FINISHES);
         List<Object> params = new ArrayList<>();
@@ -241,7 +243,7 @@ public final class LogWriter {
      */
     private String groupSql(int kinds) {
         int[] next = {0};
-        java.util.function.Function<String, String> param = type -> "$" + (++next[0]) + "::" + type + "[]";
+        Function<String, String> param = type -> "$" + (++next[0]) + "::" + type + "[]";
         List<String> parts = new ArrayList<>();
         List<String> applied = new ArrayList<>();
         boolean fenced = (kinds & (STARTS | COMPLETES)) != 0;
@@ -292,7 +294,7 @@ public final class LogWriter {
     }
 
     @SuppressWarnings("unchecked")
-    private static <W, T> T[] column(List<W> writes, Class<T> type, java.util.function.Function<? super W, ? extends T> field) {
+    private static <W, T> T[] column(List<W> writes, Class<T> type, Function<? super W, ? extends T> field) {
         T[] values = (T[]) java.lang.reflect.Array.newInstance(type, writes.size());
         for (int i = 0; i < values.length; i++) {
             values[i] = field.apply(writes.get(i));

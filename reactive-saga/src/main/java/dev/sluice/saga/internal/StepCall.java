@@ -86,6 +86,7 @@ public final class StepCall {
      * {@link #markCompleted}.
      */
     public Mono<Boolean> recordedIn(Tx tx, JsonNode result) {
+        recorded = null;
         return log.stepRecordedIn(tx, sagaId(), owner, stepId, position, result, finishedWithStep != null)
                 .doOnNext(written -> recorded = written)
                 .hasElement();
