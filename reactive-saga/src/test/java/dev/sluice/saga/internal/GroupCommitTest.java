@@ -177,6 +177,23 @@ class GroupCommitTest {
         assertThat(query("SELECT state FROM " + SCHEMA + ".saga WHERE saga_id = '" + id + "'")).isEqualTo("COMPLETED");
     }
 
+    @Test
+    void aRenewalExtendsOnlyTheRunningSagasItsOwnerHolds() {
+        UUID mine = UUID.randomUUID();
+        UUID theirs = UUID.randomUUID();
+        UUID finished = UUID.randomUUID();
+        assertThat(write(new LogWrite.SagaInserted(mine, "group", 1, "c", "{}", "me", 1_000),
+                new LogWrite.SagaInserted(theirs, "group", 1, "c", "{}", "other", 1_000),
+                new LogWrite.SagaInserted(finished, "group", 1, "c", "{}", "me", 1_000))).isEmpty();
+        assertThat(write(new LogWrite.SagaCompleted(finished, "me"))).isEmpty();
+
+        assertThat(writer.renew("me", List.of(mine, theirs, finished), Duration.ofMinutes(10)).block(WAIT)).isEqualTo(1L);
+
+        assertThat(query("SELECT string_agg(owner_id || ':' || state || ':' || coalesce((lease_until > now() + interval '5 minutes')::text, 'none'), ',' "
+                + "ORDER BY owner_id, state) FROM " + SCHEMA + ".saga WHERE saga_id IN ('" + mine + "', '" + theirs + "', '" + finished + "')"))
+                .isEqualTo("me:COMPLETED:none,me:RUNNING:true,other:RUNNING:false");
+    }
+
     /**
      * The hot statements (group commit, a SQL step's record, lease renewal) must find rows through the primary keys whatever plan PostgreSQL caches for them. A
      * connection caches a generic plan for a prepared statement after a few runs; planned while the log is small, a
