@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +33,7 @@ public final class SagaLog {
      * third lets an outbox row carry a delete (no value).
      */
     public static final List<String> MIGRATIONS = List.of(MIGRATION, "dev/sluice/saga/V2__coordination.sql",
-            "dev/sluice/saga/V3__outbox_delete.sql");
+            "dev/sluice/saga/V3__outbox_delete.sql", "dev/sluice/saga/V4__step_key_check.sql");
 
     private final PgPool pool;
     private final SagaLogConfig config;
@@ -96,6 +97,28 @@ public final class SagaLog {
         }
         String sql = text.replace("{schema}", config.schema()).replace("{prefix}", config.tablePrefix());
         return Arrays.stream(sql.split(";\\s*\\n")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /**
+     * Deletes up to {@code limit} sagas that ended {@code COMPLETED} or {@code ROLLED_BACK} more than {@code olderThan}
+     * ago, with their steps and the rest of their log (prepared-transaction records, delivered outbox rows, resolved
+     * queue entries). Sagas still running, in the manual-intervention queue ({@code COMPENSATION_FAILED}) or with
+     * outbox rows not yet delivered are kept. Call it again until it deletes fewer than {@code limit}: each call is one
+     * short transaction. It reads the saga table in full to find them (there is no index on the end time), so run it
+     * from a maintenance job, not per request.
+     *
+     * @return a cold Mono emitting how many sagas were deleted
+     * @throws IllegalArgumentException when {@code olderThan} is negative or {@code limit} is below 1
+     */
+    public Mono<Long> purge(Duration olderThan, int limit) {
+        if (olderThan == null || olderThan.isNegative()) {
+            throw new IllegalArgumentException("purge olderThan must be zero or more, got " + olderThan
+                    + "; pass how long finished sagas stay in the log, such as Duration.ofDays(7)");
+        }
+        if (limit < 1) {
+            throw new IllegalArgumentException("purge limit must be at least 1, got " + limit + "; pass how many sagas one call may delete, such as 1000");
+        }
+        return writer.purge(olderThan, limit);
     }
 
     /** The prefix of the global ids of this log's prepared transactions (in {@code pg_prepared_xacts}). */

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.sluice.saga.SagaFixture.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith(SluiceExtension.class)
 class SagaExecutionTest {
@@ -413,6 +414,42 @@ class SagaExecutionTest {
                 .verifyComplete();
     }
 
+    /**
+     * A purge deletes finished sagas older than asked, with their steps, at most the limit per call; it keeps running
+     * and recent sagas, the manual-intervention queue, and sagas whose outbox rows are not all delivered.
+     */
+    @Test
+    void aPurgeDeletesOldFinishedSagasWithTheirStepsAndKeepsTheRest() {
+        SagaLog log = SagaLog.create(fx.pool, new SagaLogConfig("purge_log", ""));
+        log.migrate().block(WAIT);
+        SagaDefinition definition = SagaDefinition.builder("purged").step(SagaStep.of("a", ctx -> Mono.just(1)).noCompensation())
+                .step(SagaStep.of("b", ctx -> Mono.just(2)).noCompensation()).build();
+        List<UUID> old = new ArrayList<>();
+        try (SagaExecutor purged = SagaExecutor.builder(log).ownerId("purge").build()) {
+            for (int i = 0; i < 5; i++) {
+                old.add(purged.run(definition, Map.of()).block(WAIT).sagaId());
+            }
+            UUID recent = purged.run(definition, Map.of()).block(WAIT).sagaId();
+            UUID pending = old.get(3);
+            UUID queued = old.get(4);
+            PostgresServer.execute(fx.db, "UPDATE purge_log.saga SET finished_at = now() - interval '2 days' WHERE saga_id <> '" + recent + "'; "
+                    + "UPDATE purge_log.saga SET state = 'COMPENSATION_FAILED' WHERE saga_id = '" + queued + "'; "
+                    + "INSERT INTO purge_log.saga_outbox (saga_id, step_id, bucket, key, value, message_id) "
+                    + "VALUES ('" + pending + "', 'a', 'b', 'k', 'v'::bytea, 'm-" + pending + "')");
+
+            assertThat(log.purge(Duration.ofDays(1), 2).block(WAIT)).isEqualTo(2L);
+            assertThat(log.purge(Duration.ofDays(1), 2).block(WAIT)).isEqualTo(1L);
+            assertThat(log.purge(Duration.ofDays(1), 2).block(WAIT)).isZero();
+
+            assertThat(fx.query("SELECT string_agg(saga_id::text, ',' ORDER BY saga_id) FROM purge_log.saga"))
+                    .isEqualTo(java.util.stream.Stream.of(recent, pending, queued).map(UUID::toString).sorted().collect(java.util.stream.Collectors.joining(",")));
+            assertThat(fx.query("SELECT count(*) FROM purge_log.saga_step WHERE saga_id NOT IN (SELECT saga_id FROM purge_log.saga)")).isEqualTo("0");
+            assertThat(fx.query("SELECT count(*) FROM purge_log.saga_step")).isEqualTo("6");
+        }
+        assertThatThrownBy(() -> log.purge(Duration.ofDays(-1), 10)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("olderThan");
+        assertThatThrownBy(() -> log.purge(Duration.ofDays(1), 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
+    }
+
     @Test
     void theLogLivesInTheConfiguredSchemaWithTheTablePrefix() {
         SagaLog custom = SagaLog.create(fx.pool, new SagaLogConfig("custom_log", "app_"));
@@ -423,9 +460,11 @@ class SagaExecutionTest {
                     .build(), Map.of("k", 1)).block(WAIT);
             assertThat(fx.query("SELECT input->>'k' FROM custom_log.app_saga WHERE saga_id = '" + result.sagaId() + "'")).isEqualTo("1");
             assertThat(fx.query("SELECT string_agg(version::text, ',' ORDER BY version) FROM custom_log.app_saga_schema_version"))
-                    .isEqualTo("1,2,3");
+                    .isEqualTo("1,2,3,4");
             assertThat(fx.query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'custom_log' "
                     + "AND table_name IN ('app_saga_prepared', 'app_saga_outbox')")).isEqualTo("2");
+            assertThat(fx.query("SELECT count(*) FROM pg_constraint WHERE conrelid = 'custom_log.app_saga_step'::regclass AND contype = 'f'"))
+                    .as("the step table keeps no foreign key (its writes are fenced on the saga row)").isEqualTo("0");
         }
     }
 }
