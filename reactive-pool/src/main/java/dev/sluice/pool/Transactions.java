@@ -1,7 +1,9 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.internal.Statements;
 import dev.sluice.pool.internal.TrackedConnection;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Result;
 import io.r2dbc.spi.TransactionDefinition;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -83,13 +85,13 @@ final class Transactions {
             begin.append("; SET LOCAL idle_in_transaction_session_timeout = ").append(boundary.idleInTransactionTimeout().toMillis())
                     .append("; SET LOCAL synchronous_commit = ").append(boundary.synchronousCommit());
         }
-        Mono<Void> started = Flux.from(c.createStatement(begin.toString()).execute()).concatMap(io.r2dbc.spi.Result::getRowsUpdated).then();
+        Mono<Void> started = Flux.from(c.createStatement(begin.toString()).execute()).concatMap(Result::getRowsUpdated).then();
         if (agent == null) {
             return started;
         }
         String name = pool.applicationName() + "/" + agent;
         Object[] applicationName = {name.length() > 63 ? name.substring(0, 63) : name};
-        return started.then(dev.sluice.pool.internal.Statements.update(c, "SELECT set_config('application_name', $1, true)",
+        return started.then(Statements.update(c, "SELECT set_config('application_name', $1, true)",
                 applicationName)).then();
     }
 

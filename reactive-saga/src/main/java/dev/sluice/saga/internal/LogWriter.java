@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Every statement of the saga log (internal). Writes about a running saga are fenced by its owner id: a write by
@@ -162,9 +162,7 @@ public final class LogWriter {
         List<LogWrite.StepStarted> started = only(parts, LogWrite.StepStarted.class);
         List<LogWrite.StepCompleted> completed = only(parts, LogWrite.StepCompleted.class);
         List<LogWrite.SagaCompleted> finished = only(parts, LogWrite.SagaCompleted.class);
-        List<LogWrite> fenced = new ArrayList<>(started);
-        fenced.addAll(completed);
-        fenced = List.copyOf(fenced.stream().collect(Collectors.toMap(LogWrite::sagaId, w -> w, (a, b) -> a, LinkedHashMap::new)).values());
+        UUID[] fenced = Stream.concat(started.stream(), completed.stream()).map(LogWrite::sagaId).distinct().toArray(UUID[]::new);
         int kinds = (inserted.isEmpty() ? 0 : INSERTS) | (started.isEmpty() ? 0 : STARTS) | (completed.isEmpty() ? 0 : COMPLETES)
                 | (finished.isEmpty() ? 0 : FINISHES);
         List<Object> params = new ArrayList<>();
@@ -175,8 +173,8 @@ public final class LogWriter {
                     column(inserted, String.class, LogWrite.SagaInserted::input), column(inserted, String.class, LogWrite::owner),
                     column(inserted, Long.class, LogWrite.SagaInserted::leaseMillis)));
         }
-        if (!fenced.isEmpty()) {
-            params.add(column(fenced, UUID.class, LogWrite::sagaId));
+        if (fenced.length > 0) {
+            params.add(fenced);
         }
         if (!started.isEmpty()) {
             params.addAll(List.of(column(started, UUID.class, LogWrite::sagaId), column(started, String.class, LogWrite.StepStarted::stepId),
@@ -309,7 +307,7 @@ public final class LogWriter {
     public Mono<Void> flushBeforeRecord(UUID sagaId) {
         return Mono.defer(() -> {
             List<LogWrite> before = deferred.get(sagaId);
-            return before == null || (before.size() == 1 && before.get(0) instanceof LogWrite.StepCompleted) ? Mono.empty() : flush(sagaId);
+            return before == null || carried(before) != null ? Mono.empty() : flush(sagaId);
         });
     }
 
@@ -327,28 +325,36 @@ public final class LogWriter {
                                          boolean finish) {
         return Mono.defer(() -> {
             List<LogWrite> before = deferred.getOrDefault(sagaId, List.of());
-            LogWrite.StepCompleted earlier = before.size() == 1 && before.get(0) instanceof LogWrite.StepCompleted completed
-                    ? completed : null;
+            LogWrite.StepCompleted earlier = carried(before);
             if (!before.isEmpty() && earlier == null) {
                 return Mono.error(new IllegalStateException("saga " + sagaId + " has deferred log records a step's transaction "
                         + "cannot carry: " + before + "; flushBeforeRecord must come first"));
             }
-            return tx.query(recordSql, row -> new boolean[]{row.get("owned", Boolean.class), row.get("earlier", Boolean.class),
-                                    row.get("recorded", Boolean.class), row.get("finished", Boolean.class)},
+            return tx.query(recordSql, row -> new RecordApplied(row.get("owned", Boolean.class), row.get("earlier", Boolean.class),
+                                    row.get("recorded", Boolean.class), row.get("finished", Boolean.class)),
                             sagaId, owner, stepId, position, Json.param(result), finish,
                             Json.text(earlier == null ? null : earlier.stepId()), Json.text(earlier == null ? null : earlier.result()))
                     .next()
                     .flatMap(applied -> {
-                        if (!applied[0]) {
+                        if (!applied.owned()) {
                             return Mono.error(new SagaLeaseLostException(sagaId, owner));
                         }
-                        if (earlier != null && !applied[1]) {
+                        if (earlier != null && !applied.earlier()) {
                             return Mono.error(new IllegalStateException("step '" + earlier.stepId() + "' of saga " + sagaId
                                     + " has no started record in the saga log, so its result cannot be recorded"));
                         }
-                        return applied[2] ? Mono.just(new Recorded(before, applied[3])) : Mono.empty();
+                        return applied.recorded() ? Mono.just(new Recorded(before, applied.finished())) : Mono.empty();
                     });
         });
+    }
+
+    /** The deferred records a SQL step's record can carry (one step's result), or null when they are not that. */
+    private static LogWrite.StepCompleted carried(List<LogWrite> deferred) {
+        return deferred.size() == 1 && deferred.get(0) instanceof LogWrite.StepCompleted completed ? completed : null;
+    }
+
+    /** Which parts of {@link #stepRecordedIn}'s statement applied: the owner held the saga, and each write. */
+    private record RecordApplied(boolean owned, boolean earlier, boolean recorded, boolean finished) {
     }
 
     /** The statement of {@link #stepRecordedIn}. */
