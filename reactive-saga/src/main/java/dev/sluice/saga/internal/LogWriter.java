@@ -48,6 +48,7 @@ public final class LogWriter {
     /** The group statement for each combination of kinds of writes (see {@link #groupSql(int)}); none for 0. */
     private final String[] groupSql = new String[16];
     private final String recordSql;
+    private final String recordFinishingSql;
 
     /**
      * @param pool   the pool of the log's database
@@ -64,7 +65,8 @@ public final class LogWriter {
         for (int kinds = 1; kinds < groupSql.length; kinds++) {
             groupSql[kinds] = groupSql(kinds);
         }
-        this.recordSql = recordSql();
+        this.recordSql = recordSql(false);
+        this.recordFinishingSql = recordSql(true);
         this.group = new GroupCommit(this, Math.max(1, Math.min(4, pool.config().maxConnections() / 4)));
     }
 
@@ -330,7 +332,7 @@ public final class LogWriter {
                 return Mono.error(new IllegalStateException("saga " + sagaId + " has deferred log records a step's transaction "
                         + "cannot carry: " + before + "; flushBeforeRecord must come first"));
             }
-            return tx.query(recordSql, row -> new RecordApplied(row.get("owned", Boolean.class), row.get("earlier", Boolean.class),
+            return tx.query(recordStatement(finish), row -> new RecordApplied(row.get("owned", Boolean.class), row.get("earlier", Boolean.class),
                                     row.get("recorded", Boolean.class), row.get("finished", Boolean.class)),
                             sagaId, owner, stepId, position, Json.param(result), finish,
                             Json.text(earlier == null ? null : earlier.stepId()), Json.text(earlier == null ? null : earlier.result()))
@@ -357,25 +359,33 @@ public final class LogWriter {
     private record RecordApplied(boolean owned, boolean earlier, boolean recorded, boolean finished) {
     }
 
-    /** The statement of {@link #stepRecordedIn}. */
-    String recordStatement() {
-        return recordSql;
+    /** The statement of {@link #stepRecordedIn}, when the step ends the saga ({@code finish}) or not. */
+    String recordStatement(boolean finish) {
+        return finish ? recordFinishingSql : recordSql;
     }
 
-    private String recordSql() {
-        return "WITH fence AS (SELECT 1 FROM " + saga + " WHERE saga_id = $1 AND owner_id = $2 FOR KEY SHARE), "
+    /**
+     * The statement of {@link #stepRecordedIn}. Its fence is the saga row's key share lock; with {@code finish}, it is
+     * the update that ends the saga instead, which locks the row as well (more strongly) and so spares a second write
+     * of the same row. Either way the owner check comes first and every other part applies only behind it. When the
+     * step is not recorded (an earlier attempt recorded it), the caller rolls the whole transaction back, the saga's
+     * end with it.
+     */
+    private String recordSql(boolean finish) {
+        String fence = finish
+                ? "UPDATE " + saga + " SET state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
+                        + "updated_at = now(), finished_at = now() WHERE saga_id = $1 AND owner_id = $2 AND $6::boolean RETURNING 1"
+                : "SELECT 1 FROM " + saga + " WHERE saga_id = $1 AND owner_id = $2 AND NOT $6::boolean FOR KEY SHARE";
+        return "WITH fence AS (" + fence + "), "
                 + "earlier AS (UPDATE " + step + " SET state = 'COMPLETED', result = $8::jsonb, completed_at = now(), error = NULL "
                 + "WHERE saga_id = $1 AND step_id = $7 AND EXISTS (SELECT 1 FROM fence) RETURNING 1), "
                 + "recorded AS (INSERT INTO " + step + " (saga_id, step_id, position, state, result, completed_at) "
                 + "SELECT $1, $3, $4, 'COMPLETED', $5::jsonb, now() WHERE EXISTS (SELECT 1 FROM fence) "
                 + "ON CONFLICT (saga_id, step_id) DO UPDATE SET state = 'COMPLETED', result = EXCLUDED.result, "
                 + "attempts = " + step + ".attempts + 1, completed_at = now(), error = NULL "
-                + "WHERE " + step + ".state IN ('STARTED', 'FAILED') RETURNING 1), "
-                + "finished AS (UPDATE " + saga + " SET state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
-                + "updated_at = now(), finished_at = now() WHERE saga_id = $1 AND owner_id = $2 AND $6::boolean "
-                + "AND EXISTS (SELECT 1 FROM recorded) RETURNING 1) "
+                + "WHERE " + step + ".state IN ('STARTED', 'FAILED') RETURNING 1) "
                 + "SELECT EXISTS (SELECT 1 FROM fence) AS owned, EXISTS (SELECT 1 FROM earlier) AS earlier, "
-                + "EXISTS (SELECT 1 FROM recorded) AS recorded, EXISTS (SELECT 1 FROM finished) AS finished";
+                + "EXISTS (SELECT 1 FROM recorded) AS recorded, $6::boolean AND EXISTS (SELECT 1 FROM recorded) AS finished";
     }
 
     /**

@@ -212,8 +212,10 @@ class GroupCommitTest {
             seeded = size;
             assertThat(genericPlan(writer.groupStatement(), java.util.Collections.nCopies(19, "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
             assertThat(genericPlan(writer.renewStatement(), List.of("'me'", "1000", "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
-            assertThat(genericPlan(writer.recordStatement(), List.of("'" + UUID.randomUUID() + "'", "'me'", "'s1'", "0", "'{}'", "true",
-                    "'s0'", "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
+            for (boolean finish : new boolean[]{false, true}) {
+                assertThat(genericPlan(writer.recordStatement(finish), List.of("'" + UUID.randomUUID() + "'", "'me'", "'s1'", "0", "'{}'",
+                        String.valueOf(finish), "'s0'", "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
+            }
         }
     }
 
