@@ -67,7 +67,7 @@ public final class LogWriter {
         }
         this.recordSql = recordSql(false);
         this.recordFinishingSql = recordSql(true);
-        this.group = new GroupCommit(this, Math.max(1, Math.min(4, pool.config().maxConnections() / 4)));
+        this.group = new GroupCommit(this, Math.max(1, Math.min(2, pool.config().maxConnections() / 8)));
     }
 
     /** The pool of the log's database. */
