@@ -43,8 +43,7 @@ final class Transactions {
         return Mono.usingWhen(connection,
                 c -> {
                     Tx tx = new Tx(c, options, pool.name(), statementLimit, owner);
-                    return begin(c, options, pool.config())
-                            .thenMany(Flux.defer(() -> work.apply(tx)))
+                    return started(c, options, pool.config(), Flux.defer(() -> work.apply(tx)))
                             .collectList()
                             .flatMap(values -> commitCheck(pool, tx, options)
                                     .then(Mono.from(c.commitTransaction()))
@@ -60,6 +59,25 @@ final class Transactions {
                     outcomes.aborted();
                     return c.cancelAndClose();
                 });
+    }
+
+    /**
+     * The work after BEGIN. Without an agent, BEGIN is one simple query, and the work's first statement is sent right
+     * behind it instead of a round trip later: the driver sends requests in order on the connection and matches the
+     * replies in order, and the server runs them in order, so the statement runs inside the transaction. Nothing is
+     * lost when BEGIN's query fails: that fails the work's statements too (a failed {@code SET LOCAL} leaves the
+     * transaction aborted, a lost connection fails everything), and BEGIN's own error is the one reported. With an
+     * agent, the application name is set by a statement of its own, which must come before the work: then the work
+     * waits for BEGIN.
+     */
+    private static <T> Flux<T> started(Connection c, TxOptions options, PgPoolConfig pool, Flux<T> work) {
+        if (options.agentId().isPresent()) {
+            return begin(c, options, pool).thenMany(work);
+        }
+        Mono<Void> begun = begin(c, options, pool).cache();
+        begun.subscribe(v -> { }, e -> { });
+        return work.onErrorResume(e -> begun.then(Mono.error(e)))
+                .concatWith(begun.then(Mono.empty()));
     }
 
     /**

@@ -127,6 +127,21 @@ class TransactionTest {
         assertThat(pool.inTransaction(tx -> settingOf(tx, "transaction_isolation")).blockLast()).isEqualTo("read committed");
     }
 
+    /** The work starts before BEGIN's reply is in (its first statement goes right behind BEGIN): failing at once is still clean. */
+    @Test
+    void aWorkThatFailsBeforeItsFirstStatementLeavesNoTransactionOpen() {
+        for (int i = 0; i < 20; i++) {
+            StepVerifier.create(pool.inTransaction(tx -> Flux.<String>error(new IllegalStateException("failed before any statement"))))
+                    .expectErrorMessage("failed before any statement")
+                    .verify();
+        }
+        assertThat(pool.stats().acquired()).isZero();
+        assertThat(pool.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND state LIKE 'idle in transaction%'", r -> r.get(0, Long.class)).blockLast()).isZero();
+        assertThat(pool.inTransaction(tx -> tx.update("INSERT INTO accounts VALUES (1, 100)")).blockLast()).isEqualTo(1L);
+        assertThat(rows()).isEqualTo(1L);
+    }
+
     @Test
     void cancellationRollsBackAndLeavesTheConnectionClean() {
         StepVerifier.create(pool.inTransaction(tx -> tx.update("INSERT INTO accounts VALUES (2, 100)")
@@ -175,7 +190,7 @@ class TransactionTest {
         assertThat(rows()).isZero();
 
         assertThat(pool.inTransaction(guarded, tx -> tx.update("INSERT INTO accounts VALUES (1, 5)")).blockLast()).isEqualTo(1L);
-        assertThat(rows()).isEqualTo(1);
+        assertThat(rows()).isEqualTo(1L);
     }
 
     @Test
