@@ -91,7 +91,8 @@ public final class SagaThroughput implements Scenario {
                         + "result with the second's start), each shared with other sagas' writes in one statement. The KV steps create "
                         + "their keys without reading them first (the keys are new; the pre-image logged is 'absent'). The insert runs "
                         + "in one transaction with one log statement carrying the second step's result, its own record and the saga's "
-                        + "end: four round trips (BEGIN with the saga boundary's settings, the insert, the record, COMMIT). The bare "
+                        + "end: three round trips (BEGIN with the saga boundary's settings and the insert sent behind it, the record, "
+                        + "COMMIT); the record also ends the saga, so the saga row is written once more, not locked first. The bare "
                         + "system runs the three operations and nothing else: two KV puts and one autocommit insert."));
     }
 }
