@@ -477,7 +477,16 @@ public final class PgPool {
                 return Mono.error(shutdownError());
             }
             long start = System.nanoTime();
-            return checkout(start, 0).map(connection -> track(connection, start, callSite));
+            return checkout(start, 0).map(connection -> {
+                TrackedConnection tracked = track(connection, start, callSite);
+                if (state.get() != State.RUNNING) {
+                    // Shutdown began while this acquire waited, and its drain may have looked before the connection
+                    // was tracked: give it back and refuse the work, as if the acquire had come a moment later.
+                    Mono.from(tracked.close()).subscribe(v -> { }, e -> { });
+                    throw shutdownError();
+                }
+                return tracked;
+            });
         });
     }
 

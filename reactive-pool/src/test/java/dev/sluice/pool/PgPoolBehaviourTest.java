@@ -1,5 +1,7 @@
 package dev.sluice.pool;
 
+import dev.sluice.testkit.FaultProxy;
+import dev.sluice.testkit.PostgresServer;
 import dev.sluice.testkit.SluiceExtension;
 import dev.sluice.testkit.TestDatabase;
 import io.r2dbc.spi.Connection;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 
 import java.time.Duration;
@@ -224,13 +227,67 @@ class PgPoolBehaviourTest {
         Pools.await("no session left", Duration.ofSeconds(5), () -> Pools.sessions(db, "graceful-close") == 0);
     }
 
+    /**
+     * An acquire still waiting when shutdown begins must not slip past it: the connection it gets afterwards (here the
+     * one released by the work the grace period waited for) is given back and the work refused, so nothing runs on a
+     * pool that reported itself closed.
+     */
+    @Test
+    void anAcquireWaitingWhenShutdownBeginsIsRefusedWhenItsConnectionArrives(TestDatabase db) {
+        PgPool pool = PgPool.create(Pools.config("late", db).minConnections(1).maxConnections(1)
+                .shutdownGracePeriod(Duration.ofSeconds(5)).build());
+        pool.warmup().block();
+        Sinks.Empty<Void> hold = Sinks.empty();
+        Mono<Void> holder = pool.withConnection(c -> hold.asMono()).then().cache();
+        holder.subscribe(v -> { }, e -> { });
+        Pools.await("the only connection held", Duration.ofSeconds(3), () -> pool.stats().acquired() == 1);
+        Mono<Integer> late = pool.queryOne("SELECT 1", r -> r.get(0, Integer.class)).cache();
+        late.subscribe(v -> { }, e -> { });
+        Pools.await("an acquire waiting", Duration.ofSeconds(3), () -> pool.stats().pending() == 1);
+
+        Mono<Void> closing = pool.close().cache();
+        closing.subscribe(v -> { }, e -> { });
+        hold.tryEmitEmpty();
+
+        assertThatThrownBy(() -> late.block(Duration.ofSeconds(10))).isInstanceOf(PoolShutdownException.class)
+                .hasMessageContaining("pool 'late' is shutting down");
+        holder.block(Duration.ofSeconds(10));
+        closing.block(Duration.ofSeconds(10));
+        assertThat(pool.stats().acquired()).isZero();
+    }
+
+    /**
+     * The same for an acquire still opening its connection when shutdown begins (the window the grace-period test
+     * below once fell into): the connection that arrives after the pool closed is not used.
+     */
+    @Test
+    void anAcquireStillConnectingWhenShutdownBeginsIsRefused(TestDatabase db) throws Exception {
+        try (FaultProxy proxy = FaultProxy.start(db.host(), db.port())) {
+            PgPool pool = PgPool.create(Pools.config("connecting", db.at(proxy.host(), proxy.port())).minConnections(0).maxConnections(1)
+                    .applicationName("connecting-close").shutdownGracePeriod(Duration.ofSeconds(5)).build());
+            proxy.blackHole();
+            Mono<Integer> late = pool.queryOne("SELECT 1", r -> r.get(0, Integer.class)).cache();
+            late.subscribe(v -> { }, e -> { });
+            Pools.await("a connection being opened", Duration.ofSeconds(3), () -> proxy.acceptedConnections() == 1);
+
+            pool.close().block(Duration.ofSeconds(10));
+            proxy.passThrough();
+
+            assertThatThrownBy(() -> late.block(Duration.ofSeconds(10))).isInstanceOf(PoolShutdownException.class)
+                    .hasMessageContaining("pool 'connecting' is shutting down");
+            // the connection that arrived late is closed, not kept
+            Pools.await("no session left", Duration.ofSeconds(5), () -> Pools.sessions(db, "connecting-close") == 0);
+        }
+    }
+
     @Test
     void shutdownCancelsWorkStillRunningAfterTheGracePeriod(TestDatabase db) {
         PgPool pool = PgPool.create(Pools.config("impatient", db).applicationName("impatient-close")
                 .shutdownGracePeriod(Duration.ofMillis(300)).build());
         Mono<List<Integer>> slow = pool.query("SELECT 1 FROM pg_sleep(30)", r -> r.get(0, Integer.class)).collectList().cache();
         slow.subscribe(v -> { }, e -> { });
-        Pools.await("running", Duration.ofSeconds(3), () -> Pools.busySessions(db, "impatient-close") == 1);
+        Pools.await("pg_sleep running", Duration.ofSeconds(3), () -> "1".equals(PostgresServer.queryString(db, "SELECT count(*) FROM "
+                + "pg_stat_activity WHERE application_name = 'impatient-close' AND state = 'active' AND query LIKE '%pg_sleep(30)%'")));
 
         long start = System.nanoTime();
         pool.close().block(Duration.ofSeconds(10));
