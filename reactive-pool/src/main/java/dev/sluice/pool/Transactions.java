@@ -4,7 +4,6 @@ import dev.sluice.pool.internal.Statements;
 import dev.sluice.pool.internal.TrackedConnection;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Result;
-import io.r2dbc.spi.TransactionDefinition;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -81,19 +80,16 @@ final class Transactions {
     }
 
     /**
-     * BEGIN with the isolation and access mode, and the transaction's SET LOCAL values. Without an agent, all of it
-     * is one simple query (several statements, no parameters: every value is a number or a word the code chose), so
-     * it costs one round trip and no statement preparation; the driver follows the transaction from the server's
-     * replies, so commit and rollback behave as after its own BEGIN. An agent's application name is the caller's
-     * text, so it goes as a parameter of a second statement.
+     * BEGIN with the isolation and access mode, and the transaction's SET LOCAL values, as one simple query (several
+     * statements, no parameters: every value is a number or a word the code chose), so it costs one round trip and no
+     * statement preparation; the driver follows the transaction from the server's replies, so commit and rollback
+     * behave as after its own BEGIN. An agent's application name is the caller's text, so it goes as a parameter of a
+     * second statement.
      */
     private static Mono<Void> begin(Connection c, TxOptions options, PgPoolConfig pool) {
         Duration statementTimeout = options.statementTimeout().orElse(null);
         TxBoundary boundary = options.boundary().orElse(null);
         String agent = options.agentId().orElse(null);
-        if (statementTimeout == null && boundary == null && agent == null) {
-            return Mono.from(c.beginTransaction(new Definition(options)));
-        }
         StringBuilder begin = new StringBuilder("BEGIN ISOLATION LEVEL ").append(options.isolation().r2dbc().asSql())
                 .append(options.readOnly() ? ", READ ONLY" : "");
         if (statementTimeout != null) {
@@ -123,26 +119,5 @@ final class Transactions {
     static Mono<Void> rollbackIfOpen(Connection c) {
         return Mono.defer(() -> c.isAutoCommit() ? Mono.<Void>empty() : Mono.from(c.rollbackTransaction()))
                 .onErrorResume(e -> Mono.empty());
-    }
-
-    /** BEGIN's isolation level and access mode. */
-    private static final class Definition implements TransactionDefinition {
-        private final TxOptions options;
-
-        Definition(TxOptions options) {
-            this.options = options;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <V> V getAttribute(io.r2dbc.spi.Option<V> option) {
-            if (option.equals(TransactionDefinition.ISOLATION_LEVEL)) {
-                return (V) options.isolation().r2dbc();
-            }
-            if (option.equals(TransactionDefinition.READ_ONLY)) {
-                return (V) Boolean.valueOf(options.readOnly());
-            }
-            return null;
-        }
     }
 }

@@ -114,8 +114,9 @@ public final class KvEffect implements StepEffect {
      * usual way (read, log the real pre-image, write), so a refused assumption costs one round trip.
      */
     private Mono<JsonNode> create(StepCall call, String k) {
-        ObjectNode pre = preImage(call, k, Optional.empty());
-        Mono<JsonNode> created = write(k, false, 0L, decode(pre), pre.get("messageId").asText())
+        byte[] bytes = valueToWrite(call, Optional.empty());
+        ObjectNode pre = preImage(call, k, Optional.empty(), bytes);
+        Mono<JsonNode> created = write(k, false, 0L, bytes, pre.get("messageId").asText())
                 .doOnNext(revision -> absent(true))
                 .map(revision -> result(pre, revision))
                 .onErrorResume(KeyExistsException.class, exists -> Mono.fromRunnable(() -> absent(false)));
@@ -138,17 +139,25 @@ public final class KvEffect implements StepEffect {
             if (kind == Kind.PUT) {
                 absent(current.isEmpty());
             }
-            ObjectNode pre = preImage(call, k, current);
+            byte[] bytes = valueToWrite(call, current);
+            ObjectNode pre = preImage(call, k, current, bytes);
             return call.started(pre)
-                    .then(write(k, pre.get("existed").asBoolean(), pre.get("revision").asLong(), decode(pre), pre.get("messageId").asText()))
+                    .then(write(k, pre.get("existed").asBoolean(), pre.get("revision").asLong(), bytes, pre.get("messageId").asText()))
                     .map(revision -> result(pre, revision))
                     .flatMap(result -> call.completed(result).thenReturn(result));
         });
     }
 
-    /** What the log holds before the write: the key's entry ({@code current}), the value to write, the message id. */
-    private ObjectNode preImage(StepCall call, String k, Optional<KvEntry> current) {
-        byte[] write = kind == Kind.DELETE ? null : value.apply(call.context(), current);
+    /** The value this step writes given the key's current entry; null for a delete. */
+    private byte[] valueToWrite(StepCall call, Optional<KvEntry> current) {
+        return kind == Kind.DELETE ? null : value.apply(call.context(), current);
+    }
+
+    /**
+     * What the log holds before the write: the key's entry ({@code current}), the value to write ({@code write}, see
+     * {@link #valueToWrite}), the message id.
+     */
+    private ObjectNode preImage(StepCall call, String k, Optional<KvEntry> current, byte[] write) {
         ObjectNode pre = Json.MAPPER.createObjectNode();
         pre.put("bucket", store.bucket());
         pre.put("key", k);
@@ -161,6 +170,7 @@ public final class KvEffect implements StepEffect {
         return pre;
     }
 
+    /** The value a logged pre-image says the step writes; null for a delete. */
     private static byte[] decode(JsonNode pre) {
         return pre.get("write").isNull() ? null : DECODE.decode(pre.get("write").asText());
     }
@@ -183,7 +193,7 @@ public final class KvEffect implements StepEffect {
      * was) applied, and falls back to the history when it is refused.
      */
     private Mono<Optional<JsonNode>> replay(StepCall call, JsonNode pre) {
-        byte[] write = pre.get("write").isNull() ? null : DECODE.decode(pre.get("write").asText());
+        byte[] write = decode(pre);
         return write(pre.get("key").asText(), pre.get("existed").asBoolean(), pre.get("revision").asLong(), write,
                 pre.get("messageId").asText())
                 .map(revision -> Optional.of(result(pre, revision)))
@@ -214,7 +224,7 @@ public final class KvEffect implements StepEffect {
         }
         String k = pre.get("key").asText();
         long preRevision = pre.get("revision").asLong();
-        byte[] write = pre.get("write").isNull() ? null : DECODE.decode(pre.get("write").asText());
+        byte[] write = decode(pre);
         return store.history(k).collectList().map(history -> {
             KvEntry candidate = existed ? firstAfter(history, preRevision) : firstAfterLastMarker(history);
             boolean ours = candidate != null && (kind == Kind.DELETE

@@ -36,6 +36,9 @@ public final class LogWriter {
 
     private static final String SAGA_COLUMNS = "saga_id, name, version, correlation_id, input::text AS input, state, reason, recoveries";
     private static final String STEP_COLUMNS = "step_id, position, state, pre_image::text AS pre_image, result::text AS result, error";
+    /** The assignments that record a saga as {@code COMPLETED} (the group statement's finishes, a last SQL step's record). */
+    private static final String COMPLETED_SAGA = "state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
+            + "updated_at = now(), finished_at = now()";
 
     private final PgPool pool;
     private final String saga;
@@ -282,8 +285,7 @@ public final class LogWriter {
         if ((kinds & FINISHES) != 0) {
             parts.add("done AS (" + lockedInOrder("unnest(" + param.apply("uuid") + ", " + param.apply("text") + ") AS u(saga_id, owner_id)",
                     "x.owner_id = u.owner_id") + ")");
-            parts.add("finished AS (" + updatedByKey("done", "state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
-                    + "updated_at = now(), finished_at = now()") + " RETURNING saga_id)");
+            parts.add("finished AS (" + updatedByKey("done", COMPLETED_SAGA) + " RETURNING saga_id)");
             applied.add("SELECT 'F' AS kind, saga_id, NULL AS detail FROM finished");
         }
         return "WITH " + String.join(", ", parts) + " " + String.join(" UNION ALL ", applied);
@@ -373,8 +375,7 @@ public final class LogWriter {
      */
     private String recordSql(boolean finish) {
         String fence = finish
-                ? "UPDATE " + saga + " SET state = 'COMPLETED', reason = NULL, errors = '[]'::jsonb, lease_until = NULL, "
-                        + "updated_at = now(), finished_at = now() WHERE saga_id = $1 AND owner_id = $2 AND $6::boolean RETURNING 1"
+                ? "UPDATE " + saga + " SET " + COMPLETED_SAGA + " WHERE saga_id = $1 AND owner_id = $2 AND $6::boolean RETURNING 1"
                 : "SELECT 1 FROM " + saga + " WHERE saga_id = $1 AND owner_id = $2 AND NOT $6::boolean FOR KEY SHARE";
         return "WITH fence AS (" + fence + "), "
                 + "earlier AS (UPDATE " + step + " SET state = 'COMPLETED', result = $8::jsonb, completed_at = now(), error = NULL "
