@@ -436,7 +436,8 @@ public final class PgPool {
         Mono<Boolean> graceful = drained.asMono().thenReturn(true)
                 .timeout(config.shutdownGracePeriod(), Mono.just(false), Schedulers.parallel());
         graceful.flatMap(inTime -> {
-                    if (inTime) {
+                    // a zero grace period can time out before the drained signal is seen: nothing in use is in time
+                    if (inTime || inUse.isEmpty()) {
                         return Mono.empty();
                     }
                     LOG.warn("pool '{}': grace period of {} ms over, cancelling {} unfinished operations", name(),
