@@ -16,6 +16,10 @@ import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpClient;
 import reactor.netty.tcp.TcpServer;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -23,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A TCP proxy on a loopback port, placed between a client and a server (PostgreSQL, NATS, anything on TCP) to
@@ -208,18 +213,20 @@ public final class FaultProxy implements AutoCloseable {
         return current.size();
     }
 
-    /** Stops listening, closes every connection (FIN) and releases the proxy's thread. Blocking; idempotent. */
+    /**
+     * Stops listening (connects to the port are refused when this returns), closes every connection (FIN) and
+     * releases the proxy's threads. Blocking; idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        if (listener != null) {
-            listener.disposeNow(CHANGE_TIMEOUT);
-            listener = null;
-        }
         try {
+            if (listener != null) {
+                stopListening();
+            }
             Flux.fromIterable(List.copyOf(open)).flatMap(ProxiedConnection::close).then().block(CHANGE_TIMEOUT);
         } finally {
             FaultState last = state;
@@ -243,13 +250,37 @@ public final class FaultProxy implements AutoCloseable {
         if (listen && listener == null) {
             listener = listen();
         } else if (!listen && listener != null) {
-            listener.disposeNow(CHANGE_TIMEOUT);
-            listener = null;
+            stopListening();
         }
         FaultState previous = state;
         state = next;
         previous.heal();
         LOG.debug("{} now {}", this, next.mode());
+    }
+
+    /**
+     * Closes the listening socket and returns once a connect to the port is refused. On the NIO transport a closed
+     * channel's socket is released by its selector a moment later, and until then the kernel still completes
+     * connects (which are then reset): a probe connect that succeeds in that moment is never accepted by the proxy.
+     */
+    private void stopListening() {
+        listener.disposeNow(CHANGE_TIMEOUT);
+        listener = null;
+        long deadline = System.nanoTime() + CHANGE_TIMEOUT.toNanos();
+        while (true) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(host(), port), (int) CHANGE_TIMEOUT.toMillis());
+            } catch (ConnectException refused) {
+                return;
+            } catch (IOException stillThere) {
+                // a timeout or reset: the port is not refusing yet
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException(this + ": port " + port + " still accepts connections 10 s after the proxy"
+                        + " stopped listening; another process may have taken it");
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
     }
 
     private DisposableServer listen() {
