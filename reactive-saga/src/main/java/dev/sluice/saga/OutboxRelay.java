@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,14 +24,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * their key ({@code FOR UPDATE SKIP LOCKED}, so relays of several instances share the work and rows of one key are
  * delivered in order), puts each row's value with the row's message id (or, for a row without a value, deletes the
  * key with it), and marks it delivered with the revision (of the delete marker, for a delete). A batch holds at
- * most one row per key, so a pass runs batches until one delivers nothing.
+ * most one row per key, so a pass runs batches until one finds no row it has not tried yet.
  *
  * <p>A row that cannot be delivered because NATS cannot be reached ({@link NotConnectedException},
  * {@link KvTimeoutException}) ends the pass: its failure is counted on the row, the rows delivered before it stay
  * delivered, and it is tried again by a later pass. A row that KV refuses (an invalid key, a value over the bucket's
  * limit, a deleted bucket: any other failure) has its failure counted and recorded on the row ({@code attempts},
  * {@code last_error}) and stays pending, holding back the later rows of its own key only: the batch goes on with the
- * other keys, so one bad row never stalls the outbox. A delivery whose outcome was lost (the put was applied but the
+ * other keys, and the pass does not claim that row again, so refused rows, however many, never stall the outbox
+ * (the next pass tries them again). A delivery whose outcome was lost (the put was applied but the
  * row not marked: the relay was stopped or killed mid-batch) is repeated with the same message id, which JetStream
  * acknowledges as a duplicate within the bucket's duplicate window, so each row is stored once.
  */
@@ -55,8 +57,8 @@ public final class OutboxRelay {
     }
 
     /**
-     * Delivers pending rows, batch after batch, until a batch delivers nothing (none is left, or only rows KV
-     * refuses) or NATS cannot be reached.
+     * Delivers pending rows, batch after batch, until every row it can claim has been tried once in this pass (none
+     * is left, or only rows KV refuses and the rows of their keys behind them) or NATS cannot be reached.
      *
      * <p>Cold: each subscription makes one such pass and emits how many rows it delivered (0 when there is nothing
      * to deliver or no bucket is known to this relay). A failed delivery is not an error of the Mono (the row stays
@@ -64,8 +66,14 @@ public final class OutboxRelay {
      * stay pending and are delivered again later, with the same message ids.
      */
     public Mono<Integer> relayPending() {
-        return Mono.defer(() -> stores.isEmpty() ? Mono.just(0) : batch().expand(result -> result.more() ? batch() : Mono.empty())
-                .reduce(0, (sum, result) -> sum + result.delivered()));
+        return Mono.defer(() -> {
+            if (stores.isEmpty()) {
+                return Mono.just(0);
+            }
+            Set<Long> refused = ConcurrentHashMap.newKeySet();
+            return batch(refused).expand(result -> result.more() ? batch(refused) : Mono.empty())
+                    .reduce(0, (sum, result) -> sum + result.delivered());
+        });
     }
 
     private record Batch(int delivered, boolean more) {
@@ -73,18 +81,24 @@ public final class OutboxRelay {
 
     private enum Delivery { DELIVERED, REFUSED, UNREACHABLE }
 
-    private Mono<Batch> batch() {
-        return log.pool().inTransaction(tx -> log.claimOutbox(tx, stores.keySet(), batch).collectList()
+    /** One batch; the rows KV refuses are added to {@code refused}, which later batches of the pass skip. */
+    private Mono<Batch> batch(Set<Long> refused) {
+        return log.pool().inTransaction(tx -> log.claimOutbox(tx, stores.keySet(), batch, refused).collectList()
                         .flatMap(rows -> Flux.fromIterable(rows)
                                 .concatMap(row -> write(row)
                                         .flatMap(revision -> log.outboxDelivered(tx, row.id(), revision).thenReturn(Delivery.DELIVERED))
                                         .onErrorResume(error -> log.outboxFailed(tx, row.id(), error.toString())
-                                                .thenReturn(unreachable(error) ? Delivery.UNREACHABLE : Delivery.REFUSED)))
+                                                .thenReturn(unreachable(error) ? Delivery.UNREACHABLE : Delivery.REFUSED)
+                                                .doOnNext(delivery -> {
+                                                    if (delivery == Delivery.REFUSED) {
+                                                        refused.add(row.id());
+                                                    }
+                                                })))
                                 .takeUntil(delivery -> delivery == Delivery.UNREACHABLE)
                                 .collectList()
                                 .map(deliveries -> {
                                     int delivered = (int) deliveries.stream().filter(d -> d == Delivery.DELIVERED).count();
-                                    return new Batch(delivered, delivered > 0 && !deliveries.contains(Delivery.UNREACHABLE));
+                                    return new Batch(delivered, !rows.isEmpty() && !deliveries.contains(Delivery.UNREACHABLE));
                                 })))
                 .single();
     }

@@ -210,6 +210,28 @@ class CoordinationTest {
     }
 
     @Test
+    void moreRefusedOutboxRowsThanABatchHoldsDoNotHoldBackTheRowsAfterThem() {
+        SagaLog log = SagaLog.create(fx.pool, new SagaLogConfig("outbox_refused_many", ""));
+        log.migrate().block(WAIT);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        SagaDefinition definition = SagaDefinition.builder("eventual-refused-many").coordination(Coordination.EVENTUAL)
+                .step(SagaStep.kvPut("post", fx.kv, ctx -> ctx.input().get("key").asText(), ctx -> utf8(ctx.input().get("value").asText())))
+                .build();
+        // batches of 2: the three refused rows come first, so the first batch delivers nothing
+        try (SagaExecutor executor = SagaExecutor.builder(log).ownerId("eventual-refused-many").recoveryBatch(2).build()) {
+            for (String key : List.of("bad key 1", "bad key 2", "bad key 3", "ok." + run)) {
+                assertThat(executor.run(definition, Map.of("key", key, "value", "v")).block(WAIT).outcome()).isEqualTo(SagaOutcome.COMPLETED);
+            }
+
+            assertThat(executor.outbox().relayPending().block(WAIT)).isEqualTo(1);
+
+            assertThat(fx.kv.get("ok." + run).block(WAIT).valueAsString()).isEqualTo("v");
+            assertThat(fx.query("SELECT string_agg(key || ':' || attempts, ',' ORDER BY id) FROM outbox_refused_many.saga_outbox "
+                    + "WHERE delivered_at IS NULL")).as("each refused row tried once in the pass").isEqualTo("bad key 1:1,bad key 2:1,bad key 3:1");
+        }
+    }
+
+    @Test
     void eventualSagaDeletesAKeyThroughTheOutboxAfterItsPutAndOnceWhenDeliveredAgain() {
         String ref = "ev-delete-" + UUID.randomUUID();
         fx.kv.put("cart." + ref, "items").block(WAIT);

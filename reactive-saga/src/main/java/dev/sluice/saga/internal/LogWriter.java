@@ -545,16 +545,16 @@ public final class LogWriter {
 
     /**
      * Claims, inside {@code tx}, up to {@code limit} undelivered outbox rows of the given buckets that are the oldest
-     * undelivered row of their key, skipping rows another relay holds: so rows of one key are delivered in order even
-     * with several relays.
+     * undelivered row of their key, skipping rows another relay holds and the rows of {@code skipped}: so rows of one
+     * key are delivered in order even with several relays.
      */
-    public Flux<OutboxRow> claimOutbox(Tx tx, Collection<String> buckets, int limit) {
+    public Flux<OutboxRow> claimOutbox(Tx tx, Collection<String> buckets, int limit, Collection<Long> skipped) {
         return tx.query("SELECT o.id, o.bucket, o.key, o.value, o.message_id FROM " + outbox + " o WHERE o.delivered_at IS NULL "
-                        + "AND o.bucket = ANY($1) AND NOT EXISTS (SELECT 1 FROM " + outbox + " e WHERE e.bucket = o.bucket "
+                        + "AND o.bucket = ANY($1) AND o.id <> ALL($3) AND NOT EXISTS (SELECT 1 FROM " + outbox + " e WHERE e.bucket = o.bucket "
                         + "AND e.key = o.key AND e.delivered_at IS NULL AND e.id < o.id) ORDER BY o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED",
                 row -> new OutboxRow(row.get("id", Long.class), row.get("bucket", String.class), row.get("key", String.class),
                         bytes(row.get("value", java.nio.ByteBuffer.class)), row.get("message_id", String.class)),
-                buckets.toArray(String[]::new), limit);
+                buckets.toArray(String[]::new), limit, skipped.toArray(Long[]::new));
     }
 
     private static byte[] bytes(java.nio.ByteBuffer buffer) {
