@@ -276,8 +276,8 @@ public final class FaultProxy implements AutoCloseable {
                 // a timeout or reset: the port is not refusing yet
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException(this + ": port " + port + " still accepts connections 10 s after the proxy"
-                        + " stopped listening; another process may have taken it");
+                throw new IllegalStateException(this + ": port " + port + " still accepts connections "
+                        + CHANGE_TIMEOUT.toSeconds() + " s after the proxy stopped listening; another process may have taken it");
             }
             LockSupport.parkNanos(1_000_000);
         }
