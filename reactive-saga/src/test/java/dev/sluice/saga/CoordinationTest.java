@@ -182,14 +182,25 @@ class CoordinationTest {
                 .isInstanceOf(SagaDefinitionException.class).hasMessageContaining("step 'notify'");
     }
 
-    @Test
-    void anOutboxRowKvRefusesHoldsBackOnlyTheLaterRowsOfItsOwnKey() {
-        SagaLog log = SagaLog.create(fx.pool, new SagaLogConfig("outbox_refused", ""));
+    /** A saga log in its own schema, migrated. */
+    private static SagaLog migratedLog(String schema) {
+        SagaLog log = SagaLog.create(fx.pool, new SagaLogConfig(schema, ""));
         log.migrate().block(WAIT);
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        SagaDefinition definition = SagaDefinition.builder("eventual-refused").coordination(Coordination.EVENTUAL)
+        return log;
+    }
+
+    /** An eventual saga of one step: put the input's {@code value} (UTF-8) under its {@code key}, through the outbox. */
+    private static SagaDefinition eventualPost(String name) {
+        return SagaDefinition.builder(name).coordination(Coordination.EVENTUAL)
                 .step(SagaStep.kvPut("post", fx.kv, ctx -> ctx.input().get("key").asText(), ctx -> utf8(ctx.input().get("value").asText())))
                 .build();
+    }
+
+    @Test
+    void anOutboxRowKvRefusesHoldsBackOnlyTheLaterRowsOfItsOwnKey() {
+        SagaLog log = migratedLog("outbox_refused");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        SagaDefinition definition = eventualPost("eventual-refused");
         try (SagaExecutor executor = SagaExecutor.builder(log).ownerId("eventual-refused").build()) {
             for (List<String> write : List.of(List.of("bad key", "1"), List.of("bad key", "2"), List.of("ok." + run, "a"),
                     List.of("ok." + run, "b"), List.of("other." + run, "c"))) {
@@ -211,12 +222,9 @@ class CoordinationTest {
 
     @Test
     void moreRefusedOutboxRowsThanABatchHoldsDoNotHoldBackTheRowsAfterThem() {
-        SagaLog log = SagaLog.create(fx.pool, new SagaLogConfig("outbox_refused_many", ""));
-        log.migrate().block(WAIT);
+        SagaLog log = migratedLog("outbox_refused_many");
         String run = UUID.randomUUID().toString().substring(0, 8);
-        SagaDefinition definition = SagaDefinition.builder("eventual-refused-many").coordination(Coordination.EVENTUAL)
-                .step(SagaStep.kvPut("post", fx.kv, ctx -> ctx.input().get("key").asText(), ctx -> utf8(ctx.input().get("value").asText())))
-                .build();
+        SagaDefinition definition = eventualPost("eventual-refused-many");
         // batches of 2: the three refused rows come first, so the first batch delivers nothing
         try (SagaExecutor executor = SagaExecutor.builder(log).ownerId("eventual-refused-many").recoveryBatch(2).build()) {
             for (String key : List.of("bad key 1", "bad key 2", "bad key 3", "ok." + run)) {
