@@ -30,10 +30,11 @@ public final class SagaLog {
 
     /**
      * The migrations' resource paths in the order they apply; the second adds the two-phase and outbox tables, the
-     * third lets an outbox row carry a delete (no value).
+     * third lets an outbox row carry a delete (no value), the fourth drops the step table's foreign key, the fifth
+     * adds the indexes {@link #purge} reads through.
      */
     public static final List<String> MIGRATIONS = List.of(MIGRATION, "dev/sluice/saga/V2__coordination.sql",
-            "dev/sluice/saga/V3__outbox_delete.sql", "dev/sluice/saga/V4__step_key_check.sql");
+            "dev/sluice/saga/V3__outbox_delete.sql", "dev/sluice/saga/V4__step_key_check.sql", "dev/sluice/saga/V5__purge_indexes.sql");
 
     private final PgPool pool;
     private final SagaLogConfig config;
@@ -104,8 +105,8 @@ public final class SagaLog {
      * ago, with their steps and the rest of their log (prepared-transaction records, delivered outbox rows, resolved
      * queue entries). Sagas still running, in the manual-intervention queue ({@code COMPENSATION_FAILED}) or with
      * outbox rows not yet delivered are kept. Call it again until it deletes fewer than {@code limit}: each call is one
-     * short transaction. It reads the saga table in full to find them (there is no index on the end time), so run it
-     * from a maintenance job, not per request.
+     * short transaction, which finds them through an index on the end time (migration V5) and their outbox and
+     * prepared-transaction rows through indexes on the saga id. Run it from a maintenance job, not per request.
      *
      * @return a cold Mono emitting how many sagas were deleted
      * @throws IllegalArgumentException when {@code olderThan} is negative or {@code limit} is below 1

@@ -460,7 +460,9 @@ class SagaExecutionTest {
                     .build(), Map.of("k", 1)).block(WAIT);
             assertThat(fx.query("SELECT input->>'k' FROM custom_log.app_saga WHERE saga_id = '" + result.sagaId() + "'")).isEqualTo("1");
             assertThat(fx.query("SELECT string_agg(version::text, ',' ORDER BY version) FROM custom_log.app_saga_schema_version"))
-                    .isEqualTo("1,2,3,4");
+                    .isEqualTo("1,2,3,4,5");
+            assertThat(fx.query("SELECT count(*) FROM pg_indexes WHERE schemaname = 'custom_log' AND indexname IN "
+                    + "('app_saga_finished_idx', 'app_saga_outbox_saga_idx', 'app_saga_prepared_saga_idx')")).as("V5's indexes, prefixed").isEqualTo("3");
             assertThat(fx.query("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'custom_log' "
                     + "AND table_name IN ('app_saga_prepared', 'app_saga_outbox')")).isEqualTo("2");
             assertThat(fx.query("SELECT count(*) FROM pg_constraint WHERE conrelid = 'custom_log.app_saga_step'::regclass AND contype = 'f'"))

@@ -684,12 +684,16 @@ public final class LogWriter {
 
     /** See {@code SagaLog#purge}: the steps explicitly (they have no foreign key), the other tables by their cascades. */
     public Mono<Long> purge(Duration olderThan, int limit) {
-        return pool.queryOne("WITH old AS (DELETE FROM " + saga + " WHERE saga_id IN (SELECT s.saga_id FROM " + saga + " s "
-                        + "WHERE s.state IN ('COMPLETED', 'ROLLED_BACK') AND s.finished_at < now() - $1::bigint * interval '1 millisecond' "
-                        + "AND NOT EXISTS (SELECT 1 FROM " + outbox + " o WHERE o.saga_id = s.saga_id AND o.delivered_at IS NULL) "
-                        + "LIMIT $2) RETURNING saga_id), "
-                        + "steps AS (DELETE FROM " + step + " WHERE saga_id IN (SELECT saga_id FROM old)) SELECT count(*) FROM old",
-                row -> row.get(0, Long.class), olderThan.toMillis(), limit);
+        return pool.queryOne(purgeStatement(), row -> row.get(0, Long.class), olderThan.toMillis(), limit);
+    }
+
+    /** The purge's statement; parameters: the age in milliseconds, the limit. */
+    String purgeStatement() {
+        return "WITH old AS (DELETE FROM " + saga + " WHERE saga_id IN (SELECT s.saga_id FROM " + saga + " s "
+                + "WHERE s.state IN ('COMPLETED', 'ROLLED_BACK') AND s.finished_at < now() - $1::bigint * interval '1 millisecond' "
+                + "AND NOT EXISTS (SELECT 1 FROM " + outbox + " o WHERE o.saga_id = s.saga_id AND o.delivered_at IS NULL) "
+                + "LIMIT $2) RETURNING saga_id), "
+                + "steps AS (DELETE FROM " + step + " WHERE saga_id IN (SELECT saga_id FROM old)) SELECT count(*) FROM old";
     }
 
     /** Unresolved (or, with {@code all}, every) manual-intervention entries, oldest first. */

@@ -219,6 +219,35 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * A purge finds old finished sagas through the end-time index, and the deletes its foreign keys cascade to (outbox
+     * and prepared-transaction rows, by saga id) use indexes too: without them every purge call read the whole saga
+     * table, and the whole outbox and prepared tables once per saga it deleted.
+     */
+    @Test
+    void thePurgeAndTheDeletesItCascadesToUseIndexes() throws Exception {
+        String seed = "'purge-seed'";
+        try {
+            PostgresServer.execute(db, "INSERT INTO " + SCHEMA + ".saga (saga_id, name, version, correlation_id, input, state, owner_id, finished_at) "
+                    + "SELECT gen_random_uuid(), " + seed + ", 1, 'c', '{}', CASE WHEN i % 10 = 0 THEN 'COMPLETED' ELSE 'RUNNING' END, 'seed', "
+                    + "CASE WHEN i % 10 = 0 THEN now() - interval '2 days' END FROM generate_series(1, 5000) i; "
+                    + "INSERT INTO " + SCHEMA + ".saga_outbox (saga_id, step_id, bucket, key, value, message_id, delivered_at) "
+                    + "SELECT saga_id, 's', 'b', 'k', '\\x00', saga_id::text, now() FROM " + SCHEMA + ".saga WHERE name = " + seed + "; "
+                    + "INSERT INTO " + SCHEMA + ".saga_step (saga_id, step_id, position, state) SELECT saga_id, 's' || n, n, 'COMPLETED' FROM "
+                    + SCHEMA + ".saga, generate_series(1, 3) n WHERE name = " + seed + "; "
+                    + "INSERT INTO " + SCHEMA + ".saga_prepared (gid, saga_id, state) SELECT 'g' || saga_id, saga_id, 'COMMITTED' FROM "
+                    + SCHEMA + ".saga WHERE name = " + seed + "; "
+                    + "ANALYZE " + SCHEMA + ".saga; ANALYZE " + SCHEMA + ".saga_step; ANALYZE " + SCHEMA + ".saga_outbox; ANALYZE " + SCHEMA + ".saga_prepared");
+            String someSaga = "'" + UUID.randomUUID() + "'";
+            assertThat(genericPlan(writer.purgeStatement(), List.of("86400000", "1000"))).doesNotContain("Seq Scan");
+            assertThat(genericPlan("DELETE FROM " + SCHEMA + ".saga_outbox WHERE saga_id = $1", List.of(someSaga))).doesNotContain("Seq Scan");
+            assertThat(genericPlan("DELETE FROM " + SCHEMA + ".saga_prepared WHERE saga_id = $1", List.of(someSaga))).doesNotContain("Seq Scan");
+        } finally {
+            PostgresServer.execute(db, "DELETE FROM " + SCHEMA + ".saga_step WHERE saga_id IN (SELECT saga_id FROM " + SCHEMA
+                    + ".saga WHERE name = " + seed + "); DELETE FROM " + SCHEMA + ".saga WHERE name = " + seed);
+        }
+    }
+
     /** The generic plan PostgreSQL caches for {@code sql}, shown for these parameter literals. */
     private String genericPlan(String sql, List<String> parameters) throws Exception {
         try (Connection c = PostgresServer.openJdbc(db); java.sql.Statement s = c.createStatement()) {
