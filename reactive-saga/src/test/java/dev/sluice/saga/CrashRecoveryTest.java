@@ -33,7 +33,7 @@ class CrashRecoveryTest {
     private static final Duration RECOVERY_WAIT = Duration.ofSeconds(180);
 
     @ParameterizedTest(name = "killed after about {0} sagas were logged")
-    @ValueSource(ints = {100, 550})
+    @ValueSource(ints = {100, 550, 850})
     void everySagaOfAKilledProcessReachesATerminalStateAndTheStoresAgree(int killAfter, TestDatabase db, NatsServer nats) throws Exception {
         String schema = "crash_" + killAfter;
         String table = "crash_orders_" + killAfter;
