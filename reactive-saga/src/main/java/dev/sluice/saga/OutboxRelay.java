@@ -11,6 +11,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,7 +71,7 @@ public final class OutboxRelay {
             if (stores.isEmpty()) {
                 return Mono.just(0);
             }
-            Set<Long> refused = ConcurrentHashMap.newKeySet();
+            Set<Long> refused = new HashSet<>(); // the pass's batches run one after another
             return batch(refused).expand(result -> result.more() ? batch(refused) : Mono.empty())
                     .reduce(0, (sum, result) -> sum + result.delivered());
         });
@@ -87,13 +88,13 @@ public final class OutboxRelay {
                         .flatMap(rows -> Flux.fromIterable(rows)
                                 .concatMap(row -> write(row)
                                         .flatMap(revision -> log.outboxDelivered(tx, row.id(), revision).thenReturn(Delivery.DELIVERED))
-                                        .onErrorResume(error -> log.outboxFailed(tx, row.id(), error.toString())
-                                                .thenReturn(unreachable(error) ? Delivery.UNREACHABLE : Delivery.REFUSED)
-                                                .doOnNext(delivery -> {
-                                                    if (delivery == Delivery.REFUSED) {
-                                                        refused.add(row.id());
-                                                    }
-                                                })))
+                                        .onErrorResume(error -> {
+                                            Delivery failed = unreachable(error) ? Delivery.UNREACHABLE : Delivery.REFUSED;
+                                            if (failed == Delivery.REFUSED) {
+                                                refused.add(row.id());
+                                            }
+                                            return log.outboxFailed(tx, row.id(), error.toString()).thenReturn(failed);
+                                        }))
                                 .takeUntil(delivery -> delivery == Delivery.UNREACHABLE)
                                 .collectList()
                                 .map(deliveries -> {

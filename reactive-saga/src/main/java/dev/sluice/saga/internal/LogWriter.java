@@ -52,6 +52,7 @@ public final class LogWriter {
     private final String[] groupSql = new String[16];
     private final String recordSql;
     private final String recordFinishingSql;
+    private final String purgeSql;
 
     /**
      * @param pool   the pool of the log's database
@@ -70,6 +71,7 @@ public final class LogWriter {
         }
         this.recordSql = recordSql(false);
         this.recordFinishingSql = recordSql(true);
+        this.purgeSql = purgeSql();
         this.group = new GroupCommit(this, Math.max(1, Math.min(2, pool.config().maxConnections() / 8)));
     }
 
@@ -684,11 +686,15 @@ public final class LogWriter {
 
     /** See {@code SagaLog#purge}: the steps explicitly (they have no foreign key), the other tables by their cascades. */
     public Mono<Long> purge(Duration olderThan, int limit) {
-        return pool.queryOne(purgeStatement(), row -> row.get(0, Long.class), olderThan.toMillis(), limit);
+        return pool.queryOne(purgeSql, row -> row.get(0, Long.class), olderThan.toMillis(), limit);
     }
 
     /** The purge's statement; parameters: the age in milliseconds, the limit. */
     String purgeStatement() {
+        return purgeSql;
+    }
+
+    private String purgeSql() {
         return "WITH old AS (DELETE FROM " + saga + " WHERE saga_id IN (SELECT s.saga_id FROM " + saga + " s "
                 + "WHERE s.state IN ('COMPLETED', 'ROLLED_BACK') AND s.finished_at < now() - $1::bigint * interval '1 millisecond' "
                 + "AND NOT EXISTS (SELECT 1 FROM " + outbox + " o WHERE o.saga_id = s.saga_id AND o.delivered_at IS NULL) "
