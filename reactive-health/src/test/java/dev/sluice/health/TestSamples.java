@@ -93,7 +93,7 @@ public final class TestSamples {
                     status == HealthStatus.UNHEALTHY ? Optional.of("no answer within the check's time limit of 1000 ms") : Optional.empty(), when);
             PoolStats stats = new PoolStats(name, PoolRole.PRIMARY, active, active, 0, pending, max, active, 0, 0, 0, 0, 0, 0,
                     acquires, 0, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, List.of(), Map.of(), breaker,
-                    acquireMean.multipliedBy(acquires));
+                    acquireMean.multipliedBy(acquires), 0, 0);
             return new PoolSample(IDS.incrementAndGet(), 1, when, subject, PoolRole.PRIMARY, check, active, active, 0, pending, max,
                     max == 0 ? 0 : (double) active / max, Duration.ZERO, acquireMean, acquires, 0, errorRate, attempts,
                     status == HealthStatus.UNHEALTHY ? 0 : 1, 1, breaker, stats);

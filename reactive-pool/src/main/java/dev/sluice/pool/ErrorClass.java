@@ -21,7 +21,8 @@ public enum ErrorClass {
     /**
      * 57014 (statement timeout or cancel), 55P03 (lock not available), 25P03 and 25P04 (idle-in-transaction and
      * transaction timeouts), R2DBC and Reactor timeouts, and {@link PoolExhaustedException} (the pool had no
-     * connection in time): the work ran out of time.
+     * connection in time; one whose cause says the server could not be reached is {@link #CONNECTION}): the work
+     * ran out of time.
      */
     TIMEOUT(false),
     /**

@@ -1,6 +1,7 @@
 package dev.sluice.pool;
 
 import dev.sluice.pool.internal.CapacityCheck;
+import dev.sluice.pool.internal.ConnectFailure;
 import dev.sluice.pool.internal.DetachedAcquire;
 import dev.sluice.pool.internal.LifecyclePolicy;
 import dev.sluice.pool.internal.PoolBreaker;
@@ -90,7 +91,9 @@ public final class PgPool {
                 .minIdle(config.minConnections())
                 .maxSize(config.maxConnections())
                 .maxAcquireTime(config.acquireTimeout())
-                .maxCreateConnectionTime(config.connectTimeout())
+                // each attempt to connect has the connect timeout (ServerConnections), and failed ones are tried again
+                // within the acquire timeout: r2dbc-pool's own limit would cut the attempts short
+                .maxCreateConnectionTime(ConnectionPoolConfiguration.NO_TIMEOUT)
                 // LOCAL (and NONE) look at the driver's own state without a round trip: r2dbc-pool would arm a
                 // timer on the parallel scheduler for every checkout to time a check that cannot hang.
                 .maxValidationTime(validationMakesRoundTrip(config.validation()) ? config.validationTimeout() : ConnectionPoolConfiguration.NO_TIMEOUT)
@@ -158,7 +161,7 @@ public final class PgPool {
      * @return fails when the pool could not reach its minimum, with the reason the server gave
      */
     public Mono<Integer> warmup() {
-        return pool.warmup().flatMap(opened -> {
+        return pool.warmup().onErrorMap(ConnectFailure.class, Throwable::getCause).flatMap(opened -> {
             int allocated = pool.getMetrics().map(PoolMetrics::allocatedSize).orElse(0);
             if (allocated >= config.minConnections()) {
                 return Mono.just(opened);
@@ -401,7 +404,7 @@ public final class PgPool {
                 percentile(latency, 50), percentile(latency, 95), percentile(latency, 99),
                 Duration.ofNanos(latency.getTotalCount() == 0 ? 0 : latency.getMaxValue()),
                 counters.leaks.sum(), leaks, counters.retries(), breaker.state(),
-                Duration.ofNanos(counters.acquireNanos.sum()));
+                Duration.ofNanos(counters.acquireNanos.sum()), counters.connectAttempts.sum(), counters.connectFailures.sum());
     }
 
     /** Whether shutdown has begun. */
@@ -537,8 +540,21 @@ public final class PgPool {
         int pending = m == null ? 0 : m.pendingAcquireSize();
         if (error instanceof R2dbcTimeoutException && String.valueOf(error.getMessage()).startsWith("Connection acquisition timed out")) {
             counters.acquireTimeouts.increment();
+            String reason = "no connection within the acquire timeout of " + config.acquireTimeout().toMillis() + " ms";
+            PoolCounters.ConnectError unreachable = counters.lastConnectFailure();
+            if (unreachable != null && unreachable.atNanos() - start >= 0) {
+                // the pool was trying to open connections while this caller waited, and the server refused them
+                return new PoolExhaustedException(name(), config.maxConnections(), acquired, pending, waited,
+                        reason + " (opening a connection kept failing while this caller waited, the last attempt with: "
+                                + unreachable.error() + ")", unreachable.error());
+            }
+            return new PoolExhaustedException(name(), config.maxConnections(), acquired, pending, waited, reason);
+        }
+        if (error instanceof ConnectFailure failure) {
+            counters.acquireTimeouts.increment();
             return new PoolExhaustedException(name(), config.maxConnections(), acquired, pending, waited,
-                    "no connection within the acquire timeout of " + config.acquireTimeout().toMillis() + " ms");
+                    "no connection could be opened within the acquire timeout of " + config.acquireTimeout().toMillis()
+                            + " ms (" + failure.getMessage() + ")", failure.getCause());
         }
         if (error instanceof PoolAcquirePendingLimitException) {
             counters.acquireRejections.increment();

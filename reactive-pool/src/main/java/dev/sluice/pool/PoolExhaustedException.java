@@ -12,6 +12,12 @@ import java.time.Duration;
  */
 public final class PoolExhaustedException extends R2dbcTimeoutException {
 
+    private static final String SIZE_FIX = "Fix: raise maxConnections (check the server's max_connections first), lower the "
+            + "concurrency of callers, shorten the work done while holding a connection, or look for leaks "
+            + "(set leakDetectionThreshold)";
+    private static final String SERVER_FIX = "Fix: make the server reachable (see the cause); the pool keeps trying to "
+            + "connect for up to acquireTimeout, so a longer acquireTimeout rides out a longer restart";
+
     private final String pool;
     private final int maxConnections;
     private final int acquired;
@@ -19,11 +25,18 @@ public final class PoolExhaustedException extends R2dbcTimeoutException {
     private final Duration waited;
 
     public PoolExhaustedException(String pool, int maxConnections, int acquired, int pending, Duration waited, String reason) {
+        this(pool, maxConnections, acquired, pending, waited, reason, null);
+    }
+
+    /**
+     * @param cause the last error of opening a connection, when the server could not be reached while the caller
+     *              waited (the message then points at the server instead of the pool's size)
+     */
+    public PoolExhaustedException(String pool, int maxConnections, int acquired, int pending, Duration waited, String reason,
+                                  Throwable cause) {
         super("pool '" + pool + "' is exhausted: " + reason + " after waiting " + waited.toMillis() + " ms; "
                 + acquired + " of " + maxConnections + " connections in use, " + pending + " callers waiting. "
-                + "Fix: raise maxConnections (check the server's max_connections first), lower the concurrency "
-                + "of callers, shorten the work done while holding a connection, or look for leaks "
-                + "(set leakDetectionThreshold)");
+                + (cause == null ? SIZE_FIX : SERVER_FIX), cause);
         this.pool = pool;
         this.maxConnections = maxConnections;
         this.acquired = acquired;

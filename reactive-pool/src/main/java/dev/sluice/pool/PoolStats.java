@@ -42,7 +42,7 @@ public record PoolStats(
         long acquireCount, long acquireTimeouts, long acquireRejections, long acquireErrors,
         Duration acquireP50, Duration acquireP95, Duration acquireP99, Duration acquireMax,
         long leaks, List<LeakReport> recentLeaks, java.util.Map<ErrorClass, Long> retries, BreakerState breakerState,
-        Duration acquireTime) {
+        Duration acquireTime, long connectAttempts, long connectFailures) {
 
     /** Failed acquires of every kind. */
     public long errors() {

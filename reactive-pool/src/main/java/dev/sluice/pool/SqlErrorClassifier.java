@@ -45,7 +45,9 @@ import static dev.sluice.pool.ErrorClass.UNKNOWN;
  *   <li>{@link PoolExhaustedException}: {@link ErrorClass#TIMEOUT}. The pool, not the server, ran out of
  *       time. It is not transient (more attempts would only lengthen the queue), and a circuit breaker that
  *       counts timeouts sees it, as it should: a server that stopped answering shows up first as
- *       connections that never come back to the pool.</li>
+ *       connections that never come back to the pool. When it has a cause, the pool could not open a
+ *       connection while the caller waited, and the cause's class decides ({@link ErrorClass#CONNECTION}
+ *       for a refused or reset connect): the server, not the pool's size, stood in the way.</li>
  *   <li>{@link PoolShutdownException}: {@link ErrorClass#UNKNOWN}, and its causes are not looked at. The
  *       application is closing the pool: a retry on the same pool is refused again, and the server is not
  *       at fault, so nothing that measures the database's health should count it.</li>
@@ -263,7 +265,7 @@ public final class SqlErrorClassifier {
 
     private static ErrorClass classifyOne(Throwable error) {
         if (error instanceof PoolExhaustedException) {
-            return TIMEOUT;
+            return error.getCause() == null ? TIMEOUT : classify(error.getCause());
         }
         String state = ownSqlState(error);
         if (state != null) {

@@ -177,9 +177,13 @@ class SqlErrorClassifierServerTest {
 
     @Test
     void refusedConnectionIsConnection() {
-        PgPool nowhere = PgPool.create(Pools.config("nowhere", db).host("127.0.0.1").port(1).build());
+        PgPool nowhere = PgPool.create(Pools.config("nowhere", db).host("127.0.0.1").port(1)
+                .acquireTimeout(Duration.ofMillis(300)).build());
         try {
-            assertClassified(errorOf(nowhere.update("SELECT 1")), "08003", ErrorClass.CONNECTION);
+            Throwable error = errorOf(nowhere.update("SELECT 1"));
+            assertThat(error).as("refused connects are tried again until the acquire timeout, then")
+                    .isInstanceOf(PoolExhaustedException.class).hasMessageContaining("make the server reachable");
+            assertClassified(error, "08003", ErrorClass.CONNECTION);
         } finally {
             nowhere.close().block(WAIT);
         }

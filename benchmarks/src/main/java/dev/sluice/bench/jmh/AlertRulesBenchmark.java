@@ -61,7 +61,7 @@ public class AlertRulesBenchmark {
     private static final CheckResult CHECK = new CheckResult(SUBJECT, HealthStatus.HEALTHY, Duration.ofMillis(2), Optional.empty(), START);
     private static final PoolStats STATS = new PoolStats(SUBJECT.name(), PoolRole.PRIMARY, MAX, 8, 12, 0, MAX, MAX, 250_000, 0, 0, 0, 0, 0,
             250_000, 0, 0, 0, Duration.ofMillis(1), Duration.ofMillis(3), Duration.ofMillis(5), Duration.ofMillis(40), 0, List.of(), Map.of(),
-            BreakerState.CLOSED, Duration.ofSeconds(1));
+            BreakerState.CLOSED, Duration.ofSeconds(1), 0, 0);
 
     /** A rule state and the sample fed to it again and again. */
     @State(Scope.Thread)

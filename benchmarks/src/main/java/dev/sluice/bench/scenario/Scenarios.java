@@ -15,7 +15,8 @@ public final class Scenarios {
             TenThousandCallers.NAME, TenThousandCallers::new,
             KvPutGet.NAME, KvPutGet::new,
             HealthOverhead.NAME, () -> new HealthOverhead(HEALTH.get()),
-            SagaThroughput.NAME, SagaThroughput::new);
+            SagaThroughput.NAME, SagaThroughput::new,
+            ServerRestart.NAME, ServerRestart::new);
 
     private Scenarios() {
     }

@@ -10,58 +10,96 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
-
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
- * A pool's Resilience4j circuit breaker: counts connection failures and timeouts, refuses calls at once
+ * A pool's circuit breaker: counts connection failures and timeouts over a time window, refuses calls at once
  * while open, and publishes its transitions.
+ *
+ * <p>Resilience4j holds the state and its timing: the permission asked by every call, the refusal while open,
+ * the move to half open after the wait, and the number of probes let through while half open. The decision to
+ * open is this class's ({@link FailureWindow}), because the policy asks for something Resilience4j's windows do
+ * not measure: how long the failures span, which tells a restart's burst of failed statements from an outage.
+ * So Resilience4j is never told about outcomes; the breaker moves it with {@code transitionToOpenState()} and,
+ * when a probe succeeds, {@code transitionToClosedState()}.
  */
 public final class PoolBreaker {
+
+    private static final Duration WATCH_INTERVAL = Duration.ofMillis(100);
 
     private final String pool;
     private final CircuitBreakerPolicy policy;
     private final CircuitBreaker breaker;
+    private final FailureWindow window;
     private final Sinks.Many<BreakerTransition> transitions = Sinks.many().multicast().directBestEffort();
+    private final AtomicReference<BreakerState> last;
+    private final Disposable watcher;
 
     public PoolBreaker(String pool, CircuitBreakerPolicy policy) {
+        this(pool, policy, System::nanoTime);
+    }
+
+    /** With the time source the failure window reads (the open state's wait is always real time). */
+    PoolBreaker(String pool, CircuitBreakerPolicy policy, LongSupplier nanoTime) {
         this.pool = pool;
         this.policy = policy;
+        this.window = new FailureWindow(policy, nanoTime);
         this.breaker = CircuitBreaker.of("sluice-" + pool, CircuitBreakerConfig.custom()
-                .failureRateThreshold(policy.failureRatePercent())
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(policy.slidingWindowSize())
-                .minimumNumberOfCalls(policy.minimumCalls())
                 .waitDurationInOpenState(policy.waitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(policy.halfOpenCalls())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .recordException(PoolBreaker::countsAsFailure)
+                .writableStackTraceEnabled(false)
                 .build());
-        this.last = new java.util.concurrent.atomic.AtomicReference<>(state());
+        this.last = new AtomicReference<>(state());
         // Transitions are found by comparing states, not through Resilience4j's event publisher: any listener
         // there makes it build an event object (with a clock read) for every single call.
         this.watcher = policy.enabled()
-                ? reactor.core.publisher.Flux.interval(WATCH_INTERVAL, WATCH_INTERVAL, reactor.core.scheduler.Schedulers.parallel())
+                ? Flux.interval(WATCH_INTERVAL, WATCH_INTERVAL, Schedulers.parallel())
                         .subscribe(tick -> observe())
-                : reactor.core.Disposables.disposed();
+                : Disposables.disposed();
     }
 
-    private static final java.time.Duration WATCH_INTERVAL = java.time.Duration.ofMillis(100);
-    private final java.util.concurrent.atomic.AtomicReference<BreakerState> last;
-    private final reactor.core.Disposable watcher;
+    /** The outcome of a call the closed breaker let through. */
+    private void closedCallEnded(boolean failed, long start) {
+        if (!failed) {
+            window.success();
+        } else if (window.failure(start) && breaker.getState() == CircuitBreaker.State.CLOSED) {
+            breaker.transitionToOpenState();
+        }
+    }
+
+    /** The outcome of a probe: the first success closes the breaker, a failure opens it again. */
+    private void probeEnded(boolean failed) {
+        if (breaker.getState() != CircuitBreaker.State.HALF_OPEN) {
+            return;
+        }
+        if (failed) {
+            breaker.transitionToOpenState();
+        } else {
+            window.clear();
+            breaker.transitionToClosedState();
+        }
+    }
 
     /** Publishes a transition when the state differs from the last one seen. Cheap: one volatile read. */
     private void observe() {
         BreakerState now = state();
         BreakerState before = last.get();
         if (now != before && last.compareAndSet(before, now)) {
-            transitions.tryEmitNext(new BreakerTransition(pool, before, now, java.time.Instant.now()));
+            transitions.tryEmitNext(new BreakerTransition(pool, before, now, Instant.now()));
         }
     }
 
@@ -114,9 +152,7 @@ public final class PoolBreaker {
 
     /**
      * The breaker as one operator: the permission asked at subscription, the outcome recorded once at the end,
-     * the transition check, and the refusal as {@link CircuitOpenException}. It does what Resilience4j's
-     * {@code CircuitBreakerOperator} does for a {@code Flux}, followed by {@code doOnTerminate} and
-     * {@code onErrorMap}, with one subscriber per call instead of five operators.
+     * the transition check, and the refusal as {@link CircuitOpenException}, with one subscriber per call.
      */
     private static final class Protected<T> extends FluxOperator<T, T> {
 
@@ -130,7 +166,11 @@ public final class PoolBreaker {
         @Override
         public void subscribe(CoreSubscriber<? super T> actual) {
             if (owner.breaker.tryAcquirePermission()) {
-                source.subscribe(new Call<>(actual, owner));
+                boolean probe = owner.breaker.getState() == CircuitBreaker.State.HALF_OPEN;
+                if (probe) {
+                    owner.observe();
+                }
+                source.subscribe(new Call<>(actual, owner, probe));
             } else {
                 owner.observe();
                 Operators.error(actual, new CircuitOpenException(owner.pool, owner.state(), owner.policy.waitInOpenState()));
@@ -145,15 +185,17 @@ public final class PoolBreaker {
 
         private final CoreSubscriber<? super T> actual;
         private final PoolBreaker owner;
+        private final boolean probe;
         private final long start;
         private Subscription upstream;
         private volatile boolean emitted;
         private volatile int settled;
 
-        Call(CoreSubscriber<? super T> actual, PoolBreaker owner) {
+        Call(CoreSubscriber<? super T> actual, PoolBreaker owner, boolean probe) {
             this.actual = actual;
             this.owner = owner;
-            this.start = owner.breaker.getCurrentTimestamp();
+            this.probe = probe;
+            this.start = owner.window.now();
         }
 
         @Override
@@ -173,8 +215,7 @@ public final class PoolBreaker {
         @Override
         public void onError(Throwable error) {
             if (settle()) {
-                owner.breaker.onError(elapsed(), owner.breaker.getTimestampUnit(), error);
-                owner.observe();
+                ended(countsAsFailure(error));
             }
             actual.onError(error);
         }
@@ -182,8 +223,7 @@ public final class PoolBreaker {
         @Override
         public void onComplete() {
             if (settle()) {
-                owner.breaker.onSuccess(elapsed(), owner.breaker.getTimestampUnit());
-                owner.observe();
+                ended(false);
             }
             actual.onComplete();
         }
@@ -197,8 +237,8 @@ public final class PoolBreaker {
         public void cancel() {
             if (settle()) {
                 if (emitted) {
-                    owner.breaker.onSuccess(elapsed(), owner.breaker.getTimestampUnit());
-                } else {
+                    ended(false);
+                } else if (probe) {
                     owner.breaker.releasePermission();
                 }
             }
@@ -214,8 +254,13 @@ public final class PoolBreaker {
             return SETTLED.compareAndSet(this, 0, 1);
         }
 
-        private long elapsed() {
-            return owner.breaker.getCurrentTimestamp() - start;
+        private void ended(boolean failed) {
+            if (probe) {
+                owner.probeEnded(failed);
+            } else {
+                owner.closedCallEnded(failed, start);
+            }
+            owner.observe();
         }
     }
 }

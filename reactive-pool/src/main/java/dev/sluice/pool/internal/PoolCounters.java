@@ -28,6 +28,10 @@ public final class PoolCounters implements PoolMetricsRecorder {
     public final LongAdder acquireRejections = new LongAdder();
     public final LongAdder acquireErrors = new LongAdder();
     public final LongAdder allocationErrors = new LongAdder();
+    /** Attempts to open a server connection, and those that failed (each retry of a ride-out counts). */
+    public final LongAdder connectAttempts = new LongAdder();
+    public final LongAdder connectFailures = new LongAdder();
+    private volatile ConnectError lastConnectFailure;
     public final LongAdder leaks = new LongAdder();
     /** Nanoseconds waited by all successful acquires together, for averages over any interval. */
     public final LongAdder acquireNanos = new LongAdder();
@@ -53,6 +57,21 @@ public final class PoolCounters implements PoolMetricsRecorder {
             }
         });
         return java.util.Collections.unmodifiableMap(snapshot);
+    }
+
+    /** The error of a failed attempt to connect, and when it came ({@link System#nanoTime()}). */
+    public record ConnectError(Throwable error, long atNanos) {
+    }
+
+    /** Counts a failed attempt to connect and keeps its error as the latest. */
+    public void connectFailed(Throwable error) {
+        connectFailures.increment();
+        lastConnectFailure = new ConnectError(error, System.nanoTime());
+    }
+
+    /** The latest failed attempt to connect, or {@code null} when none failed. */
+    public ConnectError lastConnectFailure() {
+        return lastConnectFailure;
     }
 
     private static final long MAX_TRACKED_NANOS = TimeUnit.HOURS.toNanos(1);
