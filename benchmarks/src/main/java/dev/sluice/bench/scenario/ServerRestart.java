@@ -90,10 +90,10 @@ public final class ServerRestart implements Scenario {
             PostgresServer.execute(db, "INSERT INTO account SELECT g, 't' || (g % 10), 1000 FROM generate_series(1, " + ACCOUNTS + ") g");
             PgPoolSettings settings = new PgPoolSettings(db, poolSize, ACQUIRE_TIMEOUT);
             for (Client client : List.of(sluice(settings), r2dbcPool(settings), hikari(settings))) {
-                progress.phase(client.name(), "warming up for " + Progress.duration(options.warmup()) + ", then a window of "
+                progress.phase(client.name(), "warming up for " + Progress.duration(options.firstWarmup()) + ", then a window of "
                         + Progress.duration(window) + " with a restart");
                 try {
-                    results.add(measure(client, callers, options.warmup(), window, server));
+                    results.add(measure(client, callers, options.firstWarmup(), window, server));
                 } finally {
                     client.close();
                 }
@@ -146,7 +146,7 @@ public final class ServerRestart implements Scenario {
         shown.put("callers", callers);
         shown.put("pool size", poolSize);
         shown.put("acquire timeout", Progress.duration(ACQUIRE_TIMEOUT));
-        shown.put("warm-up", Progress.duration(options.warmup()));
+        shown.put("warm-up", Progress.duration(options.firstWarmup()) + " per system (each runs its own code once here)");
         shown.put("window", Progress.duration(window) + ", restart after a third");
         return new ScenarioResult(NAME, "Parameterized reads through a PostgreSQL restart", shown, results, Map.of(), goals, List.of(), notes);
     }
