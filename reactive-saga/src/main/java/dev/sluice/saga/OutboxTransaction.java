@@ -7,6 +7,7 @@ import dev.sluice.pool.TxOptions;
 import dev.sluice.saga.internal.Json;
 import dev.sluice.saga.internal.KvEffect;
 import dev.sluice.saga.internal.LogWriter;
+import dev.sluice.saga.internal.SagaState;
 import dev.sluice.saga.internal.SqlEffect;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -46,7 +47,7 @@ final class OutboxTransaction {
         TxOptions options = definition.steps().stream().filter(s -> s.effect() instanceof SqlEffect)
                 .map(s -> ((SqlEffect) s.effect()).options()).findFirst().orElse(TxOptions.DEFAULT);
         String owner = executor.ownerId();
-        return log.flush(context.sagaId()).thenMany(pool.inTransaction(options, tx -> Flux.fromIterable(definition.steps())
+        return log.deferred().flush(context.sagaId()).thenMany(pool.inTransaction(options, tx -> Flux.fromIterable(definition.steps())
                         .concatMap(step -> {
                             Mono<JsonNode> effect;
                             if (step.effect() instanceof SqlEffect sql) {
@@ -60,10 +61,10 @@ final class OutboxTransaction {
                                 result.put("key", key);
                                 result.put("messageId", messageId);
                                 byte[] value = kv.kind() == KvEffect.Kind.DELETE ? null : kv.blindValue(context);
-                                effect = log.outboxIn(tx, context.sagaId(), step.id(), kv.store().bucket(), key, value, messageId)
+                                effect = log.outbox().insertIn(tx, context.sagaId(), step.id(), kv.store().bucket(), key, value, messageId)
                                         .thenReturn(result);
                             }
-                            return effect.flatMap(result -> log.stepDoneIn(tx, context.sagaId(), owner, step.id(),
+                            return effect.flatMap(result -> log.steps().doneIn(tx, context.sagaId(), owner, step.id(),
                                             positions.get(step.id()), result)
                                     .then(Mono.fromRunnable(() -> context.record(step.id(), result))));
                         })
@@ -71,7 +72,7 @@ final class OutboxTransaction {
                                 .map(check -> Mono.defer(() -> check.veto(context))
                                         .flatMap(reason -> Mono.<Void>error(new SagaVetoException(reason))))
                                 .orElse(Mono.empty()))
-                        .then(log.sagaFinishedIn(tx, context.sagaId(), owner, SagaOutcome.COMPLETED.name(), null, List.of()))))
+                        .then(log.sagaFinishedIn(tx, context.sagaId(), owner, SagaState.COMPLETED, null, List.of()))))
                 .then(Mono.fromCallable(() -> {
                     definition.steps().forEach(step -> executor.emit(SagaEvent.Type.STEP_COMPLETED, context, step.id(), ""));
                     return SagaRun.finished(executor, definition, context, SagaOutcome.COMPLETED, null, List.of());

@@ -2,7 +2,9 @@ package dev.sluice.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.saga.internal.LogWriter;
+import dev.sluice.saga.internal.PreparedState;
 import dev.sluice.saga.internal.PreparedTransaction;
+import dev.sluice.saga.internal.SagaState;
 import dev.sluice.saga.internal.SqlEffect;
 import dev.sluice.saga.internal.StepCall;
 import dev.sluice.saga.internal.StepRecord;
@@ -53,8 +55,8 @@ final class SagaRun {
      * before the decision to commit compensates; a failure after it (a log or server error while committing) fails
      * the run, leaving the saga to recovery, which commits it.
      */
-    Mono<SagaResult> resume(String state, String reason) {
-        if ("COMPENSATING".equals(state)) {
+    Mono<SagaResult> resume(SagaState state, String reason) {
+        if (state == SagaState.COMPENSATING) {
             return compensate(reason == null ? "resumed while compensating" : reason);
         }
         if (definition.coordination() == Coordination.EVENTUAL) {
@@ -71,7 +73,7 @@ final class SagaRun {
     }
 
     private PreparedTransaction prepared() {
-        return new PreparedTransaction(log, executor.log().preparedGidPrefix(), context.sagaId());
+        return new PreparedTransaction(log.pool(), executor.log().preparedGidPrefix(), context.sagaId());
     }
 
     private static boolean isSql(SagaStep step) {
@@ -90,13 +92,13 @@ final class SagaRun {
      */
     private Mono<Void> prepareSql() {
         PreparedTransaction tx = prepared();
-        return log.preparedState(tx.gid()).defaultIfEmpty("NONE").flatMap(state -> switch (state) {
-            case "PREPARED", "COMMITTING", "COMMITTED" -> log.steps(context.sagaId())
+        return log.prepared().state(tx.gid()).flatMap(state -> switch (state) {
+            case PREPARED, COMMITTING, COMMITTED -> log.steps().all(context.sagaId())
                     .filter(row -> definition.step(row.stepId()).map(SagaRun::isSql).orElse(false))
                     .doOnNext(row -> context.record(row.stepId(), row.result()))
                     .then();
-            case "NONE", "PREPARING" -> tx.rollback()
-                    .then(log.preparing(context.sagaId(), executor.ownerId(), tx.gid()))
+            case NONE, PREPARING -> tx.rollback()
+                    .then(log.prepared().preparing(context.sagaId(), executor.ownerId(), tx.gid()))
                     .then(Mono.defer(() -> {
                         List<SagaStep> sql = definition.steps().stream().filter(SagaRun::isSql).toList();
                         SqlEffect first = (SqlEffect) sql.get(0).effect();
@@ -107,7 +109,7 @@ final class SagaRun {
                     .flatMap(rows -> log.prepared(context.sagaId(), executor.ownerId(), tx.gid(), rows)
                             .then(Mono.fromRunnable(() -> rows.forEach(row ->
                                     executor.emit(SagaEvent.Type.STEP_COMPLETED, context, row.stepId(), "prepared " + tx.gid())))));
-            default -> Mono.error(new IllegalStateException("saga " + context.sagaId() + " is running but its prepared transaction "
+            case ROLLED_BACK -> Mono.error(new IllegalStateException("saga " + context.sagaId() + " is running but its prepared transaction "
                     + tx.gid() + " is logged as " + state));
         }).then();
     }
@@ -118,9 +120,9 @@ final class SagaRun {
             return Mono.empty();
         }
         PreparedTransaction tx = prepared();
-        return log.preparedState(context.sagaId(), executor.ownerId(), tx.gid(), "COMMITTING")
+        return log.prepared().moveTo(context.sagaId(), executor.ownerId(), tx.gid(), PreparedState.COMMITTING)
                 .then(tx.commit())
-                .then(log.preparedState(context.sagaId(), executor.ownerId(), tx.gid(), "COMMITTED"));
+                .then(log.prepared().moveTo(context.sagaId(), executor.ownerId(), tx.gid(), PreparedState.COMMITTED));
     }
 
     /**
@@ -129,15 +131,15 @@ final class SagaRun {
      */
     private Mono<Void> rollbackPrepared() {
         PreparedTransaction tx = prepared();
-        return log.preparedState(tx.gid()).flatMap(state -> switch (state) {
-            case "PREPARING", "PREPARED" -> tx.rollback()
-                    .then(log.preparedState(context.sagaId(), executor.ownerId(), tx.gid(), "ROLLED_BACK"))
+        return log.prepared().state(tx.gid()).flatMap(state -> switch (state) {
+            case PREPARING, PREPARED -> tx.rollback()
+                    .then(log.prepared().moveTo(context.sagaId(), executor.ownerId(), tx.gid(), PreparedState.ROLLED_BACK))
                     .thenMany(Flux.fromIterable(definition.steps()).filter(SagaRun::isSql)
-                            .concatMap(step -> log.stepRolledBack(context.sagaId(), executor.ownerId(), step.id())))
+                            .concatMap(step -> log.steps().rolledBack(context.sagaId(), executor.ownerId(), step.id())))
                     .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.STEP_COMPENSATED, context, null,
                             "rolled back prepared " + tx.gid())));
-            case "ROLLED_BACK" -> Mono.empty();
-            default -> Mono.error(new IllegalStateException("prepared transaction " + tx.gid() + " is logged as " + state
+            case NONE, ROLLED_BACK -> Mono.<Void>empty();
+            case COMMITTING, COMMITTED -> Mono.<Void>error(new IllegalStateException("prepared transaction " + tx.gid() + " is logged as " + state
                     + "; it is committed, not rolled back"));
         });
     }
@@ -154,7 +156,7 @@ final class SagaRun {
         if (group.size() == 1) {
             return step(group.get(0));
         }
-        return log.flush(context.sagaId()).then(Mono.whenDelayError(group.stream().map(this::step).toList()));
+        return log.deferred().flush(context.sagaId()).then(Mono.whenDelayError(group.stream().map(this::step).toList()));
     }
 
     private Mono<Void> step(SagaStep step) {
@@ -170,7 +172,7 @@ final class SagaRun {
                     context.record(step.id(), result);
                     executor.emit(SagaEvent.Type.STEP_COMPLETED, context, step.id(), "");
                 })
-                .onErrorResume(SagaRun::compensable, error -> log.stepFailed(context.sagaId(), executor.ownerId(), step.id(),
+                .onErrorResume(SagaRun::compensable, error -> log.steps().failed(context.sagaId(), executor.ownerId(), step.id(),
                                 StepFailedException.describe(error))
                         .onErrorResume(SagaRun::compensable, ignored -> Mono.empty())
                         .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.STEP_FAILED, context, step.id(),
@@ -208,9 +210,9 @@ final class SagaRun {
         List<String> errors = new CopyOnWriteArrayList<>();
         List<SagaStep> reversed = new ArrayList<>(definition.steps());
         Collections.reverse(reversed);
-        return log.sagaCompensating(context.sagaId(), executor.ownerId(), reason)
+        return log.sagas().compensating(context.sagaId(), executor.ownerId(), reason)
                 .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.COMPENSATING, context, null, reason)))
-                .then(log.steps(context.sagaId()).collectMap(StepRecord::stepId))
+                .then(log.steps().all(context.sagaId()).collectMap(StepRecord::stepId))
                 .flatMap(rows -> Flux.fromIterable(reversed)
                         .filter(step -> definition.coordination() != Coordination.TWO_PHASE || !isSql(step))
                         .concatMap(step -> compensateStep(step, rows.get(step.id()))
@@ -240,7 +242,7 @@ final class SagaRun {
                 : StepRetry.apply(Mono.defer(() -> step.effect().compensate(call, result.get())), step.compensationTimeout(),
                                 step.compensationRetry())
                         .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.STEP_COMPENSATED, context, step.id(), "")))
-                        .onErrorResume(SagaRun::compensable, error -> log.stepCompensationFailed(context.sagaId(), executor.ownerId(),
+                        .onErrorResume(SagaRun::compensable, error -> log.steps().compensationFailed(context.sagaId(), executor.ownerId(),
                                         step.id(), StepFailedException.describe(error))
                                 .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.COMPENSATION_STEP_FAILED, context, step.id(),
                                         StepFailedException.describe(error))))
@@ -250,7 +252,7 @@ final class SagaRun {
 
     private Mono<SagaResult> finish(SagaOutcome outcome, String reason, List<String> errors) {
         Mono<Void> logged = outcome == SagaOutcome.COMPLETED && completedInLog ? Mono.empty()
-                : log.sagaFinished(context.sagaId(), executor.ownerId(), outcome.name(), reason, errors);
+                : log.sagaFinished(context.sagaId(), executor.ownerId(), SagaState.of(outcome), reason, errors);
         return logged
                 .then(Mono.fromCallable(() -> finished(executor, definition, context, outcome, reason, errors)));
     }
