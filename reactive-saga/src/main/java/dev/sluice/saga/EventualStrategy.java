@@ -13,28 +13,18 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.util.List;
-import java.util.Map;
 
 /**
- * An eventual saga's one transaction: its SQL steps, an outbox row per {@code kvPut} or {@code kvDelete} step (a
- * delete's row has no value), each step's completion
- * record, the consistency check and the saga's {@code COMPLETED} record commit together or not at all. A crash
- * before the commit leaves the saga {@code RUNNING} with nothing applied; recovery runs the transaction again.
+ * {@link Coordination#EVENTUAL}: one transaction holds the SQL steps, an outbox row per {@code kvPut} or
+ * {@code kvDelete} step (a delete's row has no value), each step's completion record, the consistency check and the
+ * saga's {@code COMPLETED} record; they commit together or not at all. A crash before the commit leaves the saga
+ * {@code RUNNING} with nothing applied; recovery runs the transaction again. The {@link OutboxRelay} writes KV later.
  */
-final class OutboxTransaction {
+final class EventualStrategy implements CoordinationStrategy {
 
-    private final SagaExecutor executor;
-    private final LogWriter log;
-    private final SagaDefinition definition;
-    private final SagaContext context;
-    private final Map<String, Integer> positions;
+    static final EventualStrategy INSTANCE = new EventualStrategy();
 
-    OutboxTransaction(SagaExecutor executor, SagaDefinition definition, SagaContext context, Map<String, Integer> positions) {
-        this.executor = executor;
-        this.log = executor.log().writer();
-        this.definition = definition;
-        this.context = context;
-        this.positions = positions;
+    private EventualStrategy() {
     }
 
     /** The outbox message id of a step's write: one per saga and step, so a repeated delivery is stored once. */
@@ -42,11 +32,15 @@ final class OutboxTransaction {
         return "sluice-saga:" + context.sagaId() + ":" + stepId + ":outbox";
     }
 
-    Mono<SagaResult> run() {
-        PgPool pool = CoordinationRules.sqlPool(definition, executor.log().pool());
+    @Override
+    public Mono<Void> forward(SagaRun run) {
+        SagaDefinition definition = run.definition();
+        SagaContext context = run.context();
+        LogWriter log = run.log();
+        PgPool pool = CoordinationRules.sqlPool(definition, run.executor().log().pool());
         TxOptions options = definition.steps().stream().filter(s -> s.effect() instanceof SqlEffect)
                 .map(s -> ((SqlEffect) s.effect()).options()).findFirst().orElse(TxOptions.DEFAULT);
-        String owner = executor.ownerId();
+        String owner = run.executor().ownerId();
         return log.deferred().flush(context.sagaId()).thenMany(pool.inTransaction(options, tx -> Flux.fromIterable(definition.steps())
                         .concatMap(step -> {
                             Mono<JsonNode> effect;
@@ -65,17 +59,14 @@ final class OutboxTransaction {
                                         .thenReturn(result);
                             }
                             return effect.flatMap(result -> log.steps().doneIn(tx, context.sagaId(), owner, step.id(),
-                                            positions.get(step.id()), result)
+                                            run.position(step.id()), result)
                                     .then(Mono.fromRunnable(() -> context.record(step.id(), result))));
                         })
-                        .then(definition.consistencyCheck()
-                                .map(check -> Mono.defer(() -> check.veto(context))
-                                        .flatMap(reason -> Mono.<Void>error(new SagaVetoException(reason))))
-                                .orElse(Mono.empty()))
+                        .then(run.check())
                         .then(log.sagaFinishedIn(tx, context.sagaId(), owner, SagaState.COMPLETED, null, List.of()))))
-                .then(Mono.fromCallable(() -> {
-                    definition.steps().forEach(step -> executor.emit(SagaEvent.Type.STEP_COMPLETED, context, step.id(), ""));
-                    return SagaRun.finished(executor, definition, context, SagaOutcome.COMPLETED, null, List.of());
+                .then(Mono.fromRunnable(() -> {
+                    definition.steps().forEach(step -> run.executor().emit(SagaEvent.Type.STEP_COMPLETED, context, step.id(), ""));
+                    run.endLogged();
                 }));
     }
 }
