@@ -1,7 +1,7 @@
 package dev.sluice.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.saga.internal.LogWriter;
+import dev.sluice.saga.internal.InterventionTable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -38,10 +38,10 @@ public final class ManualInterventionQueue {
     }
 
     private Flux<InterventionEntry> entries(boolean all) {
-        return executor.log().writer().interventions(all).map(ManualInterventionQueue::entry);
+        return executor.log().writer().interventions().list(all).map(ManualInterventionQueue::entry);
     }
 
-    private static InterventionEntry entry(LogWriter.InterventionRow row) {
+    private static InterventionEntry entry(InterventionTable.InterventionRow row) {
         List<String> errors = new ArrayList<>();
         if (row.errors() != null) {
             for (JsonNode error : row.errors()) {
@@ -79,6 +79,6 @@ public final class ManualInterventionQueue {
     public Mono<Boolean> resolve(UUID sagaId, String note) {
         Objects.requireNonNull(sagaId, "sagaId");
         Objects.requireNonNull(note, "note");
-        return executor.log().writer().resolve(sagaId, note);
+        return executor.log().writer().interventions().resolve(sagaId, note);
     }
 }

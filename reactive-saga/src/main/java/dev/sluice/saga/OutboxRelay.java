@@ -4,6 +4,7 @@ import dev.sluice.pool.kv.KvStore;
 import dev.sluice.pool.kv.KvTimeoutException;
 import dev.sluice.pool.kv.NotConnectedException;
 import dev.sluice.saga.internal.LogWriter;
+import dev.sluice.saga.internal.OutboxTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -84,16 +85,16 @@ public final class OutboxRelay {
 
     /** One batch; the rows KV refuses are added to {@code refused}, which later batches of the pass skip. */
     private Mono<Batch> batch(Set<Long> refused) {
-        return log.pool().inTransaction(tx -> log.claimOutbox(tx, stores.keySet(), batch, refused).collectList()
+        return log.pool().inTransaction(tx -> log.outbox().claimIn(tx, stores.keySet(), batch, refused).collectList()
                         .flatMap(rows -> Flux.fromIterable(rows)
                                 .concatMap(row -> write(row)
-                                        .flatMap(revision -> log.outboxDelivered(tx, row.id(), revision).thenReturn(Delivery.DELIVERED))
+                                        .flatMap(revision -> log.outbox().deliveredIn(tx, row.id(), revision).thenReturn(Delivery.DELIVERED))
                                         .onErrorResume(error -> {
                                             Delivery failed = unreachable(error) ? Delivery.UNREACHABLE : Delivery.REFUSED;
                                             if (failed == Delivery.REFUSED) {
                                                 refused.add(row.id());
                                             }
-                                            return log.outboxFailed(tx, row.id(), error.toString()).thenReturn(failed);
+                                            return log.outbox().failedIn(tx, row.id(), error.toString()).thenReturn(failed);
                                         }))
                                 .takeUntil(delivery -> delivery == Delivery.UNREACHABLE)
                                 .collectList()
@@ -108,14 +109,14 @@ public final class OutboxRelay {
         return error instanceof NotConnectedException || error instanceof KvTimeoutException;
     }
 
-    private Mono<Long> write(LogWriter.OutboxRow row) {
+    private Mono<Long> write(OutboxTable.OutboxRow row) {
         KvStore store = stores.get(row.bucket());
         return row.value() == null ? store.delete(row.key(), row.messageId()) : store.put(row.key(), row.value(), row.messageId());
     }
 
     /** How many outbox rows (of every bucket) wait for delivery. Cold. */
     public Mono<Long> pending() {
-        return log.outboxPending();
+        return log.outbox().pending();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.sluice.saga.internal.Json;
 import dev.sluice.saga.internal.KvEffect;
 import dev.sluice.saga.internal.LeaseKeeper;
 import dev.sluice.saga.internal.SagaRecord;
+import dev.sluice.saga.internal.SagaState;
 import dev.sluice.saga.internal.StepRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,10 +128,10 @@ public final class SagaExecutor implements AutoCloseable {
             String correlation = correlationId == null ? sagaId.toString() : correlationId;
             JsonNode json = Json.tree(input);
             SagaContext context = new SagaContext(sagaId, definition.name(), correlation, json, Json.MAPPER);
-            Mono<SagaResult> execution = log.writer()
-                    .insertSaga(sagaId, definition.name(), definition.version(), correlation, json, ownerId, leaseDuration)
+            Mono<SagaResult> execution = log.writer().sagas()
+                    .insert(sagaId, definition.name(), definition.version(), correlation, json, ownerId, leaseDuration)
                     .then(Mono.fromRunnable(() -> emit(SagaEvent.Type.STARTED, context, null, "")))
-                    .then(Mono.defer(() -> new SagaRun(this, definition, context, Map.of()).resume("RUNNING", null)));
+                    .then(Mono.defer(() -> new SagaRun(this, definition, context, Map.of()).resume(SagaState.RUNNING, null)));
             return detach(sagaId, context, execution);
         });
     }
@@ -143,7 +144,7 @@ public final class SagaExecutor implements AutoCloseable {
                     + ", which is not registered on instance '" + ownerId + "'; register it with every executor"));
         }
         SagaContext context = new SagaContext(saga.sagaId(), saga.name(), saga.correlationId(), saga.input(), Json.MAPPER);
-        Mono<SagaResult> execution = log.writer().steps(saga.sagaId()).collectMap(StepRecord::stepId)
+        Mono<SagaResult> execution = log.writer().steps().all(saga.sagaId()).collectMap(StepRecord::stepId)
                 .flatMap(rows -> new SagaRun(this, definition.get(), context, rows).resume(saga.state(), saga.reason()));
         return detach(saga.sagaId(), context, execution);
     }
@@ -153,7 +154,7 @@ public final class SagaExecutor implements AutoCloseable {
         running.add(sagaId);
         execution.doFinally(signal -> {
                     running.remove(sagaId);
-                    log.writer().forget(sagaId);
+                    log.writer().deferred().forget(sagaId);
                 })
                 .subscribe(result::tryEmitValue, error -> {
                     if (error instanceof SagaLeaseLostException) {

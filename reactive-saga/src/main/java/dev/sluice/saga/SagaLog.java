@@ -119,7 +119,7 @@ public final class SagaLog {
         if (limit < 1) {
             throw new IllegalArgumentException("purge limit must be at least 1, got " + limit + "; pass how many sagas one call may delete, such as 1000");
         }
-        return writer.purge(olderThan, limit);
+        return writer.sagas().purge(olderThan, limit);
     }
 
     /** The prefix of the global ids of this log's prepared transactions (in {@code pg_prepared_xacts}). */

@@ -1,5 +1,8 @@
 package dev.sluice.saga;
 
+import dev.sluice.saga.internal.Json;
+import dev.sluice.saga.internal.LogWriter;
+import dev.sluice.saga.internal.PreparedTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -40,11 +43,11 @@ public final class SagaRecovery {
      * another pass or instance can take it. Cancelling stops waiting; the claimed sagas run on to their end.
      */
     public Flux<SagaResult> recoverExpired() {
-        return executor.log().writer().claimExpired(executor.ownerId(), executor.leaseDuration(), batch)
+        return executor.log().writer().sagas().claimExpired(executor.ownerId(), executor.leaseDuration(), batch)
                 .collectList()
                 .flatMapMany(claimed -> Flux.fromIterable(claimed).flatMap(saga -> {
                     executor.emit(SagaEvent.Type.RECOVERED, new SagaContext(saga.sagaId(), saga.name(), saga.correlationId(),
-                            saga.input(), dev.sluice.saga.internal.Json.MAPPER), null, "recovery " + saga.recoveries());
+                            saga.input(), Json.MAPPER), null, "recovery " + saga.recoveries());
                     return executor.resume(saga).onErrorResume(error -> {
                         LOG.warn("could not recover saga {} ({} v{}): {}", saga.sagaId(), saga.name(), saga.version(), error.toString());
                         return Mono.empty();
@@ -63,9 +66,9 @@ public final class SagaRecovery {
      * server's error (the transactions ended before stay ended).
      */
     public Mono<Integer> resolveOrphanedPrepared() {
-        dev.sluice.saga.internal.LogWriter log = executor.log().writer();
-        return log.orphanedPrepared(executor.log().preparedGidPrefix())
-                .concatMap(orphan -> dev.sluice.saga.internal.PreparedTransaction.end(log.pool(),
+        LogWriter log = executor.log().writer();
+        return log.prepared().orphaned(executor.log().preparedGidPrefix())
+                .concatMap(orphan -> PreparedTransaction.end(log.pool(),
                                 orphan.getValue() ? "COMMIT PREPARED" : "ROLLBACK PREPARED", orphan.getKey())
                         .doOnSuccess(done -> LOG.info("ended orphaned prepared transaction {} with {}", orphan.getKey(),
                                 orphan.getValue() ? "COMMIT PREPARED" : "ROLLBACK PREPARED"))

@@ -2,11 +2,11 @@ package dev.sluice.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.saga.internal.LogWriter;
-import dev.sluice.saga.internal.PreparedTransaction;
-import dev.sluice.saga.internal.SqlEffect;
+import dev.sluice.saga.internal.SagaState;
 import dev.sluice.saga.internal.StepCall;
 import dev.sluice.saga.internal.StepRecord;
 import dev.sluice.saga.internal.StepRetry;
+import dev.sluice.saga.internal.StepState;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,23 +23,29 @@ import java.util.stream.Collectors;
 /**
  * Drives one saga from what its log holds to a terminal state: forward through the stages (skipping steps recorded
  * as completed), then the consistency check and the completed record; on a failure, the compensations of every
- * step whose effect happened, in reverse definition order. A fresh saga is a resumed saga with an empty log.
+ * step whose effect happened, in reverse definition order. A fresh saga is a resumed saga with an empty log. What
+ * differs between coordinations is its {@link CoordinationStrategy}'s.
  */
 final class SagaRun {
 
     private final SagaExecutor executor;
     private final LogWriter log;
     private final SagaDefinition definition;
+    private final CoordinationStrategy strategy;
     private final SagaContext context;
     private final Map<String, StepRecord> logged;
     private final Map<String, Integer> positions = new HashMap<>();
-    /** Set when the last step's own transaction recorded the saga as completed, so the end has nothing to log. */
+    /**
+     * Set when the saga's completion is logged already (by the last step's own transaction, or by the strategy's), so
+     * the end has nothing to log.
+     */
     private volatile boolean completedInLog;
 
     SagaRun(SagaExecutor executor, SagaDefinition definition, SagaContext context, Map<String, StepRecord> logged) {
         this.executor = executor;
         this.log = executor.log().writer();
         this.definition = definition;
+        this.strategy = CoordinationStrategy.of(definition.coordination());
         this.context = context;
         this.logged = logged;
         List<SagaStep> steps = definition.steps();
@@ -53,96 +59,44 @@ final class SagaRun {
      * before the decision to commit compensates; a failure after it (a log or server error while committing) fails
      * the run, leaving the saga to recovery, which commits it.
      */
-    Mono<SagaResult> resume(String state, String reason) {
-        if ("COMPENSATING".equals(state)) {
+    Mono<SagaResult> resume(SagaState state, String reason) {
+        if (state == SagaState.COMPENSATING) {
             return compensate(reason == null ? "resumed while compensating" : reason);
         }
-        if (definition.coordination() == Coordination.EVENTUAL) {
-            return new OutboxTransaction(executor, definition, context, positions).run()
-                    .onErrorResume(SagaRun::compensable, error -> compensate(reason(error)));
-        }
-        Mono<Void> work = definition.coordination() == Coordination.TWO_PHASE
-                ? prepareSql().thenMany(Flux.fromIterable(stagesWithoutSql())).concatMap(this::stage).then(check())
-                : Flux.fromIterable(definition.stages()).concatMap(this::stage).then(check());
-        return work.thenReturn(Optional.<String>empty())
+        return strategy.forward(this).thenReturn(Optional.<String>empty())
                 .onErrorResume(SagaRun::compensable, error -> Mono.just(Optional.of(reason(error))))
                 .flatMap(failure -> failure.isPresent() ? compensate(failure.get())
-                        : commitPrepared().then(Mono.defer(() -> finish(SagaOutcome.COMPLETED, null, List.of()))));
+                        : strategy.commit(this).then(Mono.defer(() -> finish(SagaOutcome.COMPLETED, null, List.of()))));
     }
 
-    private PreparedTransaction prepared() {
-        return new PreparedTransaction(log, executor.log().preparedGidPrefix(), context.sagaId());
+    SagaExecutor executor() {
+        return executor;
     }
 
-    private static boolean isSql(SagaStep step) {
-        return step.effect() instanceof SqlEffect;
+    SagaDefinition definition() {
+        return definition;
     }
 
-    private List<List<SagaStep>> stagesWithoutSql() {
-        return definition.stages().stream().map(group -> group.stream().filter(step -> !isSql(step)).toList())
-                .filter(group -> !group.isEmpty()).toList();
+    SagaContext context() {
+        return context;
     }
 
-    /**
-     * Two-phase, first part: unless the log says the SQL steps are prepared (then their logged results are taken),
-     * ends any transaction an earlier attempt left prepared but unlogged, records the global id, runs the SQL steps
-     * in one transaction, prepares it and logs it as prepared with the steps' results.
-     */
-    private Mono<Void> prepareSql() {
-        PreparedTransaction tx = prepared();
-        return log.preparedState(tx.gid()).defaultIfEmpty("NONE").flatMap(state -> switch (state) {
-            case "PREPARED", "COMMITTING", "COMMITTED" -> log.steps(context.sagaId())
-                    .filter(row -> definition.step(row.stepId()).map(SagaRun::isSql).orElse(false))
-                    .doOnNext(row -> context.record(row.stepId(), row.result()))
-                    .then();
-            case "NONE", "PREPARING" -> tx.rollback()
-                    .then(log.preparing(context.sagaId(), executor.ownerId(), tx.gid()))
-                    .then(Mono.defer(() -> {
-                        List<SagaStep> sql = definition.steps().stream().filter(SagaRun::isSql).toList();
-                        SqlEffect first = (SqlEffect) sql.get(0).effect();
-                        List<PreparedTransaction.Statement> statements = sql.stream().map(step -> new PreparedTransaction.Statement(
-                                step.id(), positions.get(step.id()), (SqlEffect) step.effect())).toList();
-                        return tx.prepare(first.pool(), first.options(), context, statements, context::record);
-                    }))
-                    .flatMap(rows -> log.prepared(context.sagaId(), executor.ownerId(), tx.gid(), rows)
-                            .then(Mono.fromRunnable(() -> rows.forEach(row ->
-                                    executor.emit(SagaEvent.Type.STEP_COMPLETED, context, row.stepId(), "prepared " + tx.gid())))));
-            default -> Mono.error(new IllegalStateException("saga " + context.sagaId() + " is running but its prepared transaction "
-                    + tx.gid() + " is logged as " + state));
-        }).then();
+    LogWriter log() {
+        return log;
     }
 
-    /** Two-phase, last part: logs the decision, then ends the prepared transaction with {@code COMMIT PREPARED}. */
-    private Mono<Void> commitPrepared() {
-        if (definition.coordination() != Coordination.TWO_PHASE) {
-            return Mono.empty();
-        }
-        PreparedTransaction tx = prepared();
-        return log.preparedState(context.sagaId(), executor.ownerId(), tx.gid(), "COMMITTING")
-                .then(tx.commit())
-                .then(log.preparedState(context.sagaId(), executor.ownerId(), tx.gid(), "COMMITTED"));
+    /** A step's place in the definition (flattened order). */
+    int position(String stepId) {
+        return positions.get(stepId);
     }
 
-    /**
-     * Two-phase, on failure: ends the prepared transaction with {@code ROLLBACK PREPARED} (unless the decision to
-     * commit was logged) and logs the SQL steps as compensated, since their effects are gone.
-     */
-    private Mono<Void> rollbackPrepared() {
-        PreparedTransaction tx = prepared();
-        return log.preparedState(tx.gid()).flatMap(state -> switch (state) {
-            case "PREPARING", "PREPARED" -> tx.rollback()
-                    .then(log.preparedState(context.sagaId(), executor.ownerId(), tx.gid(), "ROLLED_BACK"))
-                    .thenMany(Flux.fromIterable(definition.steps()).filter(SagaRun::isSql)
-                            .concatMap(step -> log.stepRolledBack(context.sagaId(), executor.ownerId(), step.id())))
-                    .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.STEP_COMPENSATED, context, null,
-                            "rolled back prepared " + tx.gid())));
-            case "ROLLED_BACK" -> Mono.empty();
-            default -> Mono.error(new IllegalStateException("prepared transaction " + tx.gid() + " is logged as " + state
-                    + "; it is committed, not rolled back"));
-        });
+    /** Notes that the saga's end is logged already (with its last step, or in the strategy's transaction). */
+    void endLogged() {
+        completedInLog = true;
     }
 
-    private static boolean compensable(Throwable error) {
+    /** Whether a failure leads to compensation here: not a lost lease (the new owner finishes the saga). */
+    static boolean compensable(Throwable error) {
         return !(error instanceof SagaLeaseLostException);
     }
 
@@ -150,27 +104,27 @@ final class SagaRun {
      * One stage: a step, or a parallel group. Before a group, the saga's deferred log records are written, so the
      * group's steps (whose log writes race each other) never carry the saga's own record.
      */
-    private Mono<Void> stage(List<SagaStep> group) {
+    Mono<Void> stage(List<SagaStep> group) {
         if (group.size() == 1) {
             return step(group.get(0));
         }
-        return log.flush(context.sagaId()).then(Mono.whenDelayError(group.stream().map(this::step).toList()));
+        return log.deferred().flush(context.sagaId()).then(Mono.whenDelayError(group.stream().map(this::step).toList()));
     }
 
     private Mono<Void> step(SagaStep step) {
         StepRecord row = logged.get(step.id());
-        if (row != null && row.state() == dev.sluice.saga.internal.StepState.COMPLETED) {
+        if (row != null && row.state() == StepState.COMPLETED) {
             context.record(step.id(), row.result());
             return Mono.empty();
         }
         StepCall call = new StepCall(context, step.id(), positions.get(step.id()), executor.ownerId(), log, row,
-                endsTheSaga(step) ? () -> completedInLog = true : null);
+                endsTheSaga(step) ? this::endLogged : null);
         return StepRetry.apply(Mono.defer(() -> step.effect().run(call)), step.timeout(), step.retry())
                 .doOnNext(result -> {
                     context.record(step.id(), result);
                     executor.emit(SagaEvent.Type.STEP_COMPLETED, context, step.id(), "");
                 })
-                .onErrorResume(SagaRun::compensable, error -> log.stepFailed(context.sagaId(), executor.ownerId(), step.id(),
+                .onErrorResume(SagaRun::compensable, error -> log.steps().failed(context.sagaId(), executor.ownerId(), step.id(),
                                 StepFailedException.describe(error))
                         .onErrorResume(SagaRun::compensable, ignored -> Mono.empty())
                         .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.STEP_FAILED, context, step.id(),
@@ -181,17 +135,18 @@ final class SagaRun {
 
     /**
      * Whether nothing comes between {@code step}'s success and the saga's end: it is alone in the last stage, there is
-     * no consistency check, and no prepared transaction to commit. Then a step that records its completion in a
-     * transaction of its own records the saga's end there too.
+     * no consistency check, and the strategy has nothing to do in between. Then a step that records its completion in
+     * a transaction of its own records the saga's end there too.
      */
     private boolean endsTheSaga(SagaStep step) {
         List<List<SagaStep>> stages = definition.stages();
         List<SagaStep> last = stages.get(stages.size() - 1);
-        return definition.coordination() == Coordination.SAGA && definition.consistencyCheck().isEmpty()
+        return strategy.stepMayEndSaga() && definition.consistencyCheck().isEmpty()
                 && last.size() == 1 && last.get(0) == step;
     }
 
-    private Mono<Void> check() {
+    /** The consistency check: fails with {@link SagaVetoException} when it vetoes. */
+    Mono<Void> check() {
         return definition.consistencyCheck()
                 .map(check -> Mono.defer(() -> check.veto(context)).flatMap(reason -> Mono.<Void>error(new SagaVetoException(reason))))
                 .orElse(Mono.empty());
@@ -208,28 +163,24 @@ final class SagaRun {
         List<String> errors = new CopyOnWriteArrayList<>();
         List<SagaStep> reversed = new ArrayList<>(definition.steps());
         Collections.reverse(reversed);
-        return log.sagaCompensating(context.sagaId(), executor.ownerId(), reason)
+        return log.sagas().compensating(context.sagaId(), executor.ownerId(), reason)
                 .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.COMPENSATING, context, null, reason)))
-                .then(log.steps(context.sagaId()).collectMap(StepRecord::stepId))
+                .then(log.steps().all(context.sagaId()).collectMap(StepRecord::stepId))
                 .flatMap(rows -> Flux.fromIterable(reversed)
-                        .filter(step -> definition.coordination() != Coordination.TWO_PHASE || !isSql(step))
+                        .filter(strategy::compensates)
                         .concatMap(step -> compensateStep(step, rows.get(step.id()))
                                 .onErrorResume(SagaRun::compensable, error -> {
                                     errors.add(step.id() + ": " + StepFailedException.describe(error));
                                     return Mono.empty();
                                 }))
-                        .then(definition.coordination() != Coordination.TWO_PHASE ? Mono.empty() : rollbackPrepared()
-                                .onErrorResume(SagaRun::compensable, error -> {
-                                    errors.add("prepared transaction: " + StepFailedException.describe(error));
-                                    return Mono.empty();
-                                }))
+                        .then(strategy.undo(this, errors))
                         .then(Mono.defer(() -> errors.isEmpty()
                                 ? finish(SagaOutcome.ROLLED_BACK, reason, List.of())
                                 : finish(SagaOutcome.COMPENSATION_FAILED, reason, List.copyOf(errors)))));
     }
 
     private Mono<Void> compensateStep(SagaStep step, StepRecord row) {
-        if (row == null || row.state() == dev.sluice.saga.internal.StepState.COMPENSATED || !step.compensable()) {
+        if (row == null || row.state() == StepState.COMPENSATED || !step.compensable()) {
             return Mono.empty();
         }
         StepCall call = new StepCall(context, step.id(), positions.get(step.id()), executor.ownerId(), log, row, null);
@@ -240,7 +191,7 @@ final class SagaRun {
                 : StepRetry.apply(Mono.defer(() -> step.effect().compensate(call, result.get())), step.compensationTimeout(),
                                 step.compensationRetry())
                         .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.STEP_COMPENSATED, context, step.id(), "")))
-                        .onErrorResume(SagaRun::compensable, error -> log.stepCompensationFailed(context.sagaId(), executor.ownerId(),
+                        .onErrorResume(SagaRun::compensable, error -> log.steps().compensationFailed(context.sagaId(), executor.ownerId(),
                                         step.id(), StepFailedException.describe(error))
                                 .then(Mono.fromRunnable(() -> executor.emit(SagaEvent.Type.COMPENSATION_STEP_FAILED, context, step.id(),
                                         StepFailedException.describe(error))))
@@ -250,7 +201,7 @@ final class SagaRun {
 
     private Mono<SagaResult> finish(SagaOutcome outcome, String reason, List<String> errors) {
         Mono<Void> logged = outcome == SagaOutcome.COMPLETED && completedInLog ? Mono.empty()
-                : log.sagaFinished(context.sagaId(), executor.ownerId(), outcome.name(), reason, errors);
+                : log.sagaFinished(context.sagaId(), executor.ownerId(), SagaState.of(outcome), reason, errors);
         return logged
                 .then(Mono.fromCallable(() -> finished(executor, definition, context, outcome, reason, errors)));
     }

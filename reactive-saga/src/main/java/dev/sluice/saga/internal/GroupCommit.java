@@ -1,5 +1,6 @@
 package dev.sluice.saga.internal;
 
+import dev.sluice.pool.PgPool;
 import io.r2dbc.spi.Connection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Group commit of the saga log (internal): the writes of concurrent sagas are gathered and committed together, in
- * one statement of arrays ({@link LogWriter#write}), so the log pays one round trip and one commit per batch instead
+ * one statement of arrays ({@link GroupStatement}), so the log pays one round trip and one commit per batch instead
  * of one per write. A write's {@code Mono} completes only once the transaction
  * holding it has committed (or fails with that write's own error), so a saga still waits for its record to be
  * durable before its next effect.
@@ -41,18 +42,21 @@ public final class GroupCommit {
     /** How long a lane keeps its connection after its last write, waiting for the next. */
     static final Duration LINGER = Duration.ofMillis(5);
 
-    private final LogWriter writer;
+    private final PgPool pool;
+    private final GroupStatement statement;
     private final Lane[] lanes;
 
     /**
-     * @param writer the statements
-     * @param lanes  how many transactions may run at once (each takes a connection of the log's pool)
+     * @param pool      the pool of the log's database
+     * @param statement the statement that applies a batch
+     * @param lanes     how many transactions may run at once (each takes a connection of the log's pool)
      */
-    GroupCommit(LogWriter writer, int lanes) {
+    GroupCommit(PgPool pool, GroupStatement statement, int lanes) {
         if (lanes < 1) {
             throw new IllegalArgumentException("group commit lanes must be at least 1, got " + lanes);
         }
-        this.writer = writer;
+        this.pool = pool;
+        this.statement = statement;
         this.lanes = new Lane[lanes];
         for (int i = 0; i < lanes; i++) {
             this.lanes[i] = new Lane();
@@ -100,7 +104,7 @@ public final class GroupCommit {
         private void drain() {
             while (!queue.isEmpty() && busy.compareAndSet(false, true)) {
                 AtomicBoolean idle = new AtomicBoolean();
-                writer.pool().withConnection(connection -> Mono.defer(() -> next(connection, idle)).repeat(() -> !idle.get()))
+                pool.withConnection(connection -> Mono.defer(() -> next(connection, idle)).repeat(() -> !idle.get()))
                         .then()
                         .onErrorResume(error -> Mono.fromRunnable(() -> take().forEach(pending -> pending.settle(error))))
                         .doFinally(signal -> {
@@ -142,7 +146,7 @@ public final class GroupCommit {
     }
 
     private Mono<Void> apply(Connection connection, List<Pending> batch) {
-        return writer.write(connection, batch.stream().map(Pending::write).toList())
+        return statement.apply(connection, batch.stream().map(Pending::write).toList())
                 .doOnNext(refused -> batch.forEach(pending -> pending.settle(refused.get(pending.write()))))
                 .then()
                 .onErrorResume(error -> {

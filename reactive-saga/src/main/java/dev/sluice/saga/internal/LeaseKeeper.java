@@ -33,7 +33,7 @@ public final class LeaseKeeper implements AutoCloseable {
     public LeaseKeeper(LogWriter log, String owner, Duration lease, Set<UUID> running) {
         this.ticks = Flux.interval(lease.dividedBy(3))
                 .onBackpressureDrop()
-                .concatMap(tick -> Mono.defer(() -> log.renew(owner, List.copyOf(running), lease))
+                .concatMap(tick -> Mono.defer(() -> log.sagas().renew(owner, List.copyOf(running), lease))
                         .onErrorResume(error -> {
                             LOG.warn("could not renew the leases of owner '{}': {}", owner, error.toString());
                             return Mono.empty();

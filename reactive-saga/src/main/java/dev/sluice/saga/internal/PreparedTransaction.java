@@ -21,16 +21,16 @@ public final class PreparedTransaction {
 
     private static final Pattern GID = Pattern.compile("[A-Za-z0-9_.:-]{1,200}");
 
-    private final LogWriter log;
+    private final PgPool pool;
     private final String gid;
 
     /**
-     * @param log       the log (its pool ends prepared transactions; it must reach the same database as the steps)
+     * @param pool      the pool that ends the prepared transaction (the log's; it must reach the steps' database)
      * @param gidPrefix the log's global-id prefix
      * @param sagaId    the saga
      */
-    public PreparedTransaction(LogWriter log, String gidPrefix, UUID sagaId) {
-        this.log = log;
+    public PreparedTransaction(PgPool pool, String gidPrefix, UUID sagaId) {
+        this.pool = pool;
         this.gid = gidPrefix + sagaId;
         if (!GID.matcher(gid).matches()) {
             throw new IllegalArgumentException("prepared transaction id '" + gid + "' is not allowed");
@@ -75,7 +75,7 @@ public final class PreparedTransaction {
     }
 
     private Mono<Void> end(String command) {
-        return end(log.pool(), command, gid);
+        return end(pool, command, gid);
     }
 
     /** Ends the prepared transaction {@code gid} with {@code command} unless the server no longer holds it. */

@@ -12,10 +12,10 @@ import java.util.UUID;
  * @param version       its definition's version
  * @param correlationId its correlation id
  * @param input         its input
- * @param state         RUNNING, COMPENSATING or a terminal state
+ * @param state         its state
  * @param reason        the recorded reason, may be null
  * @param recoveries    how many times it was claimed by recovery
  */
-public record SagaRecord(UUID sagaId, String name, int version, String correlationId, JsonNode input, String state, String reason,
+public record SagaRecord(UUID sagaId, String name, int version, String correlationId, JsonNode input, SagaState state, String reason,
                          int recoveries) {
 }

@@ -20,7 +20,7 @@ public final class StepCall {
     private final LogWriter log;
     private volatile StepRecord logged;
     private final Runnable finishedWithStep;
-    private volatile LogWriter.Recorded recorded;
+    private volatile StepTable.Recorded recorded;
 
     /**
      * @param context  the saga
@@ -70,31 +70,31 @@ public final class StepCall {
 
     /** Logs the step as started with {@code preImage}, before the effect. */
     public Mono<Void> started(JsonNode preImage) {
-        return log.stepStarted(sagaId(), owner, stepId, position, preImage)
+        return log.steps().started(sagaId(), owner, stepId, position, preImage)
                 .then(Mono.fromRunnable(() -> logged = new StepRecord(stepId, position, StepState.STARTED, preImage, null, null)));
     }
 
     /** Logs the step's result after the effect. */
     public Mono<Void> completed(JsonNode result) {
-        return log.stepCompleted(sagaId(), owner, stepId, result).then(Mono.fromRunnable(() -> markCompleted(result)));
+        return log.steps().completed(sagaId(), owner, stepId, result).then(Mono.fromRunnable(() -> markCompleted(result)));
     }
 
     /**
      * In the effect's own transaction, after the effect: records the step as completed with {@code result} (with the
      * saga's deferred records, and for a last step the saga's end) unless the log holds it as done already; emits
-     * whether it did (see {@link LogWriter#stepRecordedIn}). Once the transaction commits, call
+     * whether it did (see {@link StepTable#recordedIn}). Once the transaction commits, call
      * {@link #markCompleted}.
      */
     public Mono<Boolean> recordedIn(Tx tx, JsonNode result) {
         recorded = null;
-        return log.stepRecordedIn(tx, sagaId(), owner, stepId, position, result, finishedWithStep != null)
+        return log.steps().recordedIn(tx, sagaId(), owner, stepId, position, result, finishedWithStep != null)
                 .doOnNext(written -> recorded = written)
                 .hasElement();
     }
 
     /** Writes the saga's deferred log records now, before a transaction of the step's own, unless it can carry them. */
     public Mono<Void> flush() {
-        return log.flushBeforeRecord(sagaId());
+        return log.deferred().flushUnlessCarried(sagaId());
     }
 
     /** The owner id this run writes as. */
@@ -104,10 +104,10 @@ public final class StepCall {
 
     /** Notes a completion recorded in the effect's transaction, after it committed. */
     public void markCompleted(JsonNode result) {
-        LogWriter.Recorded written = recorded;
+        StepTable.Recorded written = recorded;
         if (written != null) {
             recorded = null;
-            log.committed(sagaId(), written.deferred());
+            log.deferred().committed(sagaId(), written.deferred());
             if (written.finished()) {
                 finishedWithStep.run();
             }
@@ -118,21 +118,21 @@ public final class StepCall {
 
     /** Logs the step as being compensated, before the compensation's effect. */
     public Mono<Void> compensating(JsonNode result) {
-        return log.stepCompensating(sagaId(), owner, stepId, result);
+        return log.steps().compensating(sagaId(), owner, stepId, result);
     }
 
     /** Logs the step as compensated, after the compensation's effect. */
     public Mono<Void> compensated() {
-        return log.stepCompensated(sagaId(), owner, stepId);
+        return log.steps().compensated(sagaId(), owner, stepId);
     }
 
     /** Logs the step as compensated in the compensation's own transaction. */
     public Mono<Void> compensatedIn(Tx tx) {
-        return log.stepCompensatedIn(tx, sagaId(), owner, stepId);
+        return log.steps().compensatedIn(tx, sagaId(), owner, stepId);
     }
 
     /** Reads the step's row again from the log. */
     public Mono<StepRecord> reload() {
-        return log.step(sagaId(), stepId).doOnNext(row -> logged = row);
+        return log.steps().read(sagaId(), stepId).doOnNext(row -> logged = row);
     }
 }

@@ -40,6 +40,7 @@ class GroupCommitTest {
     private TestDatabase db;
     private PgPool pool;
     private LogWriter writer;
+    private GroupStatement statement;
 
     @BeforeEach
     void open(TestDatabase db) {
@@ -49,6 +50,7 @@ class GroupCommitTest {
         PostgresServer.execute(db, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         SagaLog.create(pool, new SagaLogConfig(SCHEMA, "")).migrate().block(WAIT);
         this.writer = new LogWriter(pool, SCHEMA, "");
+        this.statement = new GroupStatement(TableNames.of(SCHEMA, ""));
     }
 
     @AfterEach
@@ -57,7 +59,7 @@ class GroupCommitTest {
     }
 
     private Map<LogWrite, Throwable> write(LogWrite... writes) {
-        return pool.withConnection(c -> writer.write(c, List.of(writes))).single().block(WAIT);
+        return pool.withConnection(c -> statement.apply(c, List.of(writes))).single().block(WAIT);
     }
 
     private String query(String sql) {
@@ -146,7 +148,7 @@ class GroupCommitTest {
     @Test
     void writesQueuedWhileTheLaneIsBusyShareOneStatement() throws Exception {
         List<UUID> fresh = ids(20);
-        List<CompletableFuture<Void>> queued = queueBehindABusyLane(new GroupCommit(writer, 1), fresh, null);
+        List<CompletableFuture<Void>> queued = queueBehindABusyLane(new GroupCommit(pool, statement, 1), fresh, null);
         CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         assertThat(insertingTransactions(fresh)).isEqualTo("1");
     }
@@ -156,7 +158,7 @@ class GroupCommitTest {
         List<UUID> fresh = ids(20);
         UUID existing = UUID.randomUUID();
         write(saga(existing, "me"));
-        List<CompletableFuture<Void>> queued = queueBehindABusyLane(new GroupCommit(writer, 1), fresh, saga(existing, "me"));
+        List<CompletableFuture<Void>> queued = queueBehindABusyLane(new GroupCommit(pool, statement, 1), fresh, saga(existing, "me"));
         CompletableFuture<Void> duplicate = queued.remove(queued.size() - 1);
         CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         assertThat(duplicate).failsWithin(WAIT).withThrowableThat().havingRootCause()
@@ -167,10 +169,10 @@ class GroupCommitTest {
     @Test
     void aSagasWritesCommitInTheOrderTheyWereMadeEvenWhenMadeAtOnce() {
         UUID id = UUID.randomUUID();
-        writer.insertSaga(id, "group", 1, "c", TextNode.valueOf("in"), "me", Duration.ofMinutes(1)).block(WAIT);
-        Flux.merge(writer.stepStarted(id, "me", "s1", 0, null),
-                        writer.stepCompleted(id, "me", "s1", TextNode.valueOf("done")),
-                        writer.sagaFinished(id, "me", "COMPLETED", null, List.of()))
+        writer.sagas().insert(id, "group", 1, "c", TextNode.valueOf("in"), "me", Duration.ofMinutes(1)).block(WAIT);
+        Flux.merge(writer.steps().started(id, "me", "s1", 0, null),
+                        writer.steps().completed(id, "me", "s1", TextNode.valueOf("done")),
+                        writer.sagaFinished(id, "me", SagaState.COMPLETED, null, List.of()))
                 .then().block(WAIT);
         assertThat(query("SELECT state || ' ' || result::text FROM " + SCHEMA + ".saga_step WHERE saga_id = '" + id + "'"))
                 .isEqualTo("COMPLETED \"done\"");
@@ -187,7 +189,7 @@ class GroupCommitTest {
                 new LogWrite.SagaInserted(finished, "group", 1, "c", "{}", "me", 1_000))).isEmpty();
         assertThat(write(new LogWrite.SagaCompleted(finished, "me"))).isEmpty();
 
-        assertThat(writer.renew("me", List.of(mine, theirs, finished), Duration.ofMinutes(10)).block(WAIT)).isEqualTo(1L);
+        assertThat(writer.sagas().renew("me", List.of(mine, theirs, finished), Duration.ofMinutes(10)).block(WAIT)).isEqualTo(1L);
 
         assertThat(query("SELECT string_agg(owner_id || ':' || state || ':' || coalesce((lease_until > now() + interval '5 minutes')::text, 'none'), ',' "
                 + "ORDER BY owner_id, state) FROM " + SCHEMA + ".saga WHERE saga_id IN ('" + mine + "', '" + theirs + "', '" + finished + "')"))
@@ -210,10 +212,10 @@ class GroupCommitTest {
                     + "INSERT INTO " + SCHEMA + ".saga_step (saga_id, step_id, position, state) SELECT saga_id, 's1', 0, 'COMPLETED' FROM "
                     + SCHEMA + ".saga ON CONFLICT DO NOTHING");
             seeded = size;
-            assertThat(genericPlan(writer.groupStatement(), java.util.Collections.nCopies(19, "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
-            assertThat(genericPlan(writer.renewStatement(), List.of("'me'", "1000", "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
+            assertThat(genericPlan(statement.all(), java.util.Collections.nCopies(19, "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
+            assertThat(genericPlan(writer.sagas().renewStatement(), List.of("'me'", "1000", "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
             for (boolean finish : new boolean[]{false, true}) {
-                assertThat(genericPlan(writer.recordStatement(finish), List.of("'" + UUID.randomUUID() + "'", "'me'", "'s1'", "0", "'{}'",
+                assertThat(genericPlan(writer.steps().recordStatement(finish), List.of("'" + UUID.randomUUID() + "'", "'me'", "'s1'", "0", "'{}'",
                         String.valueOf(finish), "'s0'", "'{}'"))).as("with %d sagas", size).doesNotContain("Seq Scan");
             }
         }
@@ -239,7 +241,7 @@ class GroupCommitTest {
                     + SCHEMA + ".saga WHERE name = " + seed + "; "
                     + "ANALYZE " + SCHEMA + ".saga; ANALYZE " + SCHEMA + ".saga_step; ANALYZE " + SCHEMA + ".saga_outbox; ANALYZE " + SCHEMA + ".saga_prepared");
             String someSaga = "'" + UUID.randomUUID() + "'";
-            assertThat(genericPlan(writer.purgeStatement(), List.of("86400000", "1000"))).doesNotContain("Seq Scan");
+            assertThat(genericPlan(writer.sagas().purgeStatement(), List.of("86400000", "1000"))).doesNotContain("Seq Scan");
             assertThat(genericPlan("DELETE FROM " + SCHEMA + ".saga_outbox WHERE saga_id = $1", List.of(someSaga))).doesNotContain("Seq Scan");
             assertThat(genericPlan("DELETE FROM " + SCHEMA + ".saga_prepared WHERE saga_id = $1", List.of(someSaga))).doesNotContain("Seq Scan");
         } finally {
