@@ -34,7 +34,7 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
                            OptionalInt poolSize, Path output, boolean overridden, boolean warmupGiven) {
 
     /** Scenario names accepted by {@code --scenario}, in the order a full run takes them. */
-    public static final List<String> SCENARIOS = List.of("pool-round-trip", "callers-10k", "kv", "health-overhead", "saga", "restart", "jmh");
+    public static final List<String> SCENARIOS = List.of("pool-round-trip", "app", "callers-10k", "kv", "health-overhead", "saga", "restart", "jmh");
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)?");
 
@@ -45,7 +45,7 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
 
               --quick            short windows and warm-ups, one round: about 100 s instead of about 9 minutes
               --scenario NAME    run only this scenario (repeat, or separate with commas):
-                                 pool-round-trip, callers-10k, kv, health-overhead, saga, restart, jmh
+                                 pool-round-trip, app, callers-10k, kv, health-overhead, saga, restart, jmh
               --duration D       length of each measurement window (10s by default, 2s with --quick; 500ms, 1m, ...)
               --warmup D         warm-up before each window (3s by default, 1s with --quick; the first
                                  turn of each system warms up for 6s, 2s with --quick, and the shared

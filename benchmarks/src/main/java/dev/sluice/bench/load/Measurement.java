@@ -77,6 +77,14 @@ public final class Measurement {
                 errorSamples, extra, windows, nanos);
     }
 
+    /** This window with one more named number or value for the result's details. */
+    public Measurement withExtra(String name, Object value) {
+        Map<String, Object> more = new LinkedHashMap<>(extra);
+        more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return new Measurement(latency, byOperation, errors, warmupErrors, seconds, peakThreads, threadsBefore, threadsAdded, heapBytes,
+                errorSamples, more, windows, jvmCpuNanos);
+    }
+
     /** This window, knowing how many threads were alive before the system was opened. */
     public Measurement withThreadsBefore(int before) {
         return new Measurement(latency, byOperation, errors, warmupErrors, seconds, peakThreads, before, Math.max(0, peakThreads - before),

@@ -16,7 +16,8 @@ public final class Scenarios {
             KvPutGet.NAME, KvPutGet::new,
             HealthOverhead.NAME, () -> new HealthOverhead(HEALTH.get()),
             SagaThroughput.NAME, SagaThroughput::new,
-            ServerRestart.NAME, ServerRestart::new);
+            ServerRestart.NAME, ServerRestart::new,
+            ApplicationStatements.NAME, ApplicationStatements::new);
 
     private Scenarios() {
     }
