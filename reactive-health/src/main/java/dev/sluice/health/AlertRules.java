@@ -5,12 +5,14 @@ import reactor.core.publisher.Flux;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -131,7 +133,7 @@ public final class AlertRules {
 
     /** The rules' names, in order. */
     public Set<String> names() {
-        return java.util.Collections.unmodifiableSet(rules.keySet());
+        return Collections.unmodifiableSet(rules.keySet());
     }
 
     /**
@@ -159,7 +161,7 @@ public final class AlertRules {
         return new AlertEvaluator(rules(), ids::incrementAndGet);
     }
 
-    AlertEvaluator evaluator(java.util.function.LongSupplier ids) {
+    AlertEvaluator evaluator(LongSupplier ids) {
         return new AlertEvaluator(rules(), ids);
     }
 

@@ -43,6 +43,7 @@ public final class HealthConfig {
     private static final Duration MAX_INTERVAL = Duration.ofHours(1);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
+    private static final Set<String> BUILT_IN_KINDS = Set.of(Subject.POOL, Subject.KV, Subject.NATS);
 
     private final Duration interval;
     private final Duration poolCheckTimeout;
@@ -312,7 +313,7 @@ public final class HealthConfig {
          */
         public Builder outsideReadiness(String... kinds) {
             for (String kind : kinds) {
-                outsideReadiness.add(new Subject(kind, "-").kind());
+                outsideReadiness.add(Objects.requireNonNull(kind, "outsideReadiness kind"));
             }
             return this;
         }
@@ -354,9 +355,18 @@ public final class HealthConfig {
         }
 
         private void validateChecks() {
+            for (String kind : outsideReadiness) {
+                if (!Subject.KIND.matcher(kind).matches()) {
+                    throw new IllegalArgumentException("outsideReadiness kind '" + kind + "' must be dotted lower-case words such as 'saga.outbox'");
+                }
+            }
             Set<Subject> seen = new HashSet<>();
             for (HealthCheck check : checks) {
                 Subject subject = new Subject(check.kind(), check.name());
+                if (BUILT_IN_KINDS.contains(subject.kind())) {
+                    throw new IllegalArgumentException("check " + subject + " uses the kind of the built-in " + subject.kind()
+                            + " checks, which the monitor runs for the registry itself; give your check a kind of its own");
+                }
                 if (!seen.add(subject)) {
                     throw new IllegalArgumentException("two checks are " + subject + "; give each check of a kind its own name");
                 }

@@ -107,6 +107,11 @@ class UserCheckTest {
         HealthCheck badKind = HealthCheck.of("Deps!", "x", Mono::empty);
         assertThatThrownBy(() -> HealthConfig.builder().check(badKind).build())
                 .hasMessage("check kind 'Deps!' must be dotted lower-case words such as 'saga.outbox'");
+        HealthCheck pool = HealthCheck.of("pool", "primary", Mono::empty);
+        assertThatThrownBy(() -> HealthConfig.builder().check(pool).build())
+                .hasMessageStartingWith("check pool 'primary' uses the kind of the built-in pool checks");
+        assertThatThrownBy(() -> HealthConfig.builder().outsideReadiness("Saga Outbox").build())
+                .hasMessage("outsideReadiness kind 'Saga Outbox' must be dotted lower-case words such as 'saga.outbox'");
         assertThatThrownBy(() -> CheckResult.healthy().reading("Orders Backlog", Reading.count(1)).build())
                 .hasMessage("reading name 'Orders Backlog' must be dotted lower-case words such as 'orders.backlog'");
         assertThatThrownBy(() -> CheckResult.of(HealthStatus.UNHEALTHY, null).build()).hasMessageContaining("must say why");

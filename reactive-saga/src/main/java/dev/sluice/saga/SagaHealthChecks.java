@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Health checks of a {@link SagaLog}, as {@link HealthCheck}s any health monitor can run (reactive-health's
@@ -130,7 +131,7 @@ public final class SagaHealthChecks {
         private final String kind;
         private final String name;
         private final Optional<Duration> timeLimit;
-        private final java.util.function.Supplier<Mono<Found>> query;
+        private final Supplier<Mono<Found>> query;
         private final String countReading;
         private final String what;
         private final long degraded;
@@ -140,7 +141,7 @@ public final class SagaHealthChecks {
         private final Duration ageDegraded;
         private final Duration ageUnhealthy;
 
-        Count(String kind, String name, Optional<Duration> timeLimit, java.util.function.Supplier<Mono<Found>> query,
+        Count(String kind, String name, Optional<Duration> timeLimit, Supplier<Mono<Found>> query,
               String countReading, String what, long degraded, long unhealthy,
               String ageReading, String ageWhat, Duration ageDegraded, Duration ageUnhealthy) {
             this.kind = kind;

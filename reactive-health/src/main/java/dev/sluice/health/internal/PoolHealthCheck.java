@@ -7,6 +7,7 @@ import dev.sluice.pool.PgPool;
 import dev.sluice.pool.PoolStats;
 import dev.sluice.pool.check.CheckResult;
 import dev.sluice.pool.check.HealthCheck;
+import dev.sluice.pool.check.HealthStatus;
 import dev.sluice.pool.check.Reading;
 import reactor.core.publisher.Mono;
 
@@ -72,7 +73,7 @@ public final class PoolHealthCheck implements HealthCheck, SelfTimed {
             PoolStats s = pool.stats();
             CheckResult.Builder result = readings(s, window.baselineThenAdd(Instant.ofEpochMilli(config.scheduler().now(TimeUnit.MILLISECONDS)), s));
             if (pool.isClosing()) {
-                return Mono.just(result.status(dev.sluice.pool.check.HealthStatus.UNHEALTHY, "pool is shutting down").build());
+                return Mono.just(result.status(HealthStatus.UNHEALTHY, "pool is shutting down").build());
             }
             return SelfTimed.probe(pool.queryOne("SELECT 1", row -> row.get(0, Integer.class)), config.poolCheckTimeout(), config.scheduler(), result);
         });

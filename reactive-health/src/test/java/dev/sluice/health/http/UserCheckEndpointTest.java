@@ -20,10 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -126,20 +133,34 @@ class UserCheckEndpointTest {
         }
     }
 
-    /** SSE events until the backlog alert's RESOLVED event, which comes last. */
+    /** SSE events (field to value) until the backlog alert's RESOLVED event, which comes last; comments skipped. */
     private static List<Map<String, String>> readUntilResolved(InputStream body) {
-        List<Map<String, String>> all = new CopyOnWriteArrayList<>();
-        while (true) {
-            List<Map<String, String>> one = HealthEndpointTest.readEvents(body, 1);
-            if (one.isEmpty()) {
-                return all;
+        List<Map<String, String>> events = new ArrayList<>();
+        try {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            Map<String, String> current = new HashMap<>();
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isEmpty()) {
+                    if (!line.startsWith(":")) {
+                        int colon = line.indexOf(':');
+                        current.put(line.substring(0, colon), line.substring(colon + 1).trim());
+                    }
+                    continue;
+                }
+                if (current.isEmpty()) {
+                    continue;
+                }
+                events.add(current);
+                if ("alert".equals(current.get("event")) && current.get("data").contains("\"state\":\"RESOLVED\"")) {
+                    return events;
+                }
+                current = new HashMap<>();
             }
-            all.addAll(one);
-            Map<String, String> ev = one.get(0);
-            if ("alert".equals(ev.get("event")) && ev.get("data").contains("\"state\":\"RESOLVED\"")) {
-                return all;
-            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return events;
     }
 
     @Test

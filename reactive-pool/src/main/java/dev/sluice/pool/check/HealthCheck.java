@@ -4,7 +4,9 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * One health check of one subject: a database pool, a queue, a dependency of the application. The extension point
@@ -63,10 +65,10 @@ public interface HealthCheck {
     Mono<CheckResult> check();
 
     /** A check of kind {@code kind} and name {@code name} running {@code check}, with the defaults above. */
-    static HealthCheck of(String kind, String name, java.util.function.Supplier<Mono<CheckResult>> check) {
-        java.util.Objects.requireNonNull(kind, "kind");
-        java.util.Objects.requireNonNull(name, "name");
-        java.util.Objects.requireNonNull(check, "check");
+    static HealthCheck of(String kind, String name, Supplier<Mono<CheckResult>> check) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(check, "check");
         return new HealthCheck() {
             @Override
             public String kind() {
