@@ -1,10 +1,10 @@
 package dev.sluice.demo;
 
 import dev.sluice.health.AlertEvent;
-import dev.sluice.health.BucketSample;
-import dev.sluice.health.ConnectionSample;
 import dev.sluice.health.HealthReport;
-import dev.sluice.health.PoolSample;
+import dev.sluice.health.HealthSample;
+import dev.sluice.health.Subject;
+import dev.sluice.pool.check.Reading;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -12,12 +12,14 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.IntSupplier;
 
 /**
- * The demo's live view: one line per pool per round, one line for the KV bucket and NATS connections, and every alert
- * as it fires and resolves. Thread-safe: rounds and alerts arrive on different threads.
+ * The demo's live view: one line per pool per round, one line for every other check (KV buckets, NATS connections,
+ * the saga log, anything else the monitor runs) with its status, latency and readings, and every alert as it fires and
+ * resolves. Thread-safe: rounds and alerts arrive on different threads.
  */
 final class Console {
 
@@ -38,23 +40,41 @@ final class Console {
 
     synchronized void round(HealthReport report) {
         String time = TIME.format(report.at());
-        for (PoolSample p : report.pools()) {
-            out.printf(POOL_ROW, time, callers.getAsInt(), p.subject().name(), p.role().name().toLowerCase(Locale.ROOT), p.status(),
-                    p.active(), p.max(), p.idle(), p.pending(), millis(p.acquireMean()), millis(p.acquireP95()),
-                    String.format(Locale.ROOT, "%.1f%%", p.errorRate() * 100), millis(p.check().latency()), p.breakerState());
+        for (HealthSample p : report.pools()) {
+            out.printf(POOL_ROW, time, callers.getAsInt(), p.name(), p.detail(HealthSample.ROLE).orElse("").toLowerCase(Locale.ROOT), p.status(),
+                    count(p, "pool.connections.active"), count(p, "pool.connections.max"), count(p, "pool.connections.idle"),
+                    count(p, "pool.connections.pending"), formatted(p, "pool.acquire.mean"), formatted(p, "pool.acquire.p95"),
+                    formatted(p, "pool.error.rate"), millis(p.latency()), p.detail(HealthSample.BREAKER).orElse("?"));
         }
-        StringJoiner kv = new StringJoiner("  |  ");
-        for (BucketSample b : report.buckets()) {
-            kv.add("bucket " + b.subject().name() + " " + b.status() + " status " + millis(b.check().latency()).trim()
-                    + ", " + b.operations() + " ops, " + b.errors() + " errors" + b.bucketStatus().map(s -> ", " + s.entries() + " entries").orElse(""));
+        StringJoiner others = new StringJoiner("  |  ");
+        for (HealthSample s : report.samples()) {
+            if (!s.kind().equals(Subject.POOL)) {
+                others.add(other(s));
+            }
         }
-        for (ConnectionSample c : report.connections()) {
-            kv.add("nats " + c.subject().name() + " " + c.state() + " rtt " + c.roundTrip().map(Console::millis).map(String::trim).orElse("n/a"));
-        }
-        if (kv.length() > 0) {
-            out.printf("%-8s %6s  %s%n", time, "", kv);
+        if (others.length() > 0) {
+            out.printf("%-8s %6s  %s%n", time, "", others);
         }
         out.flush();
+    }
+
+    /** Any check, read generically: {@code kv sessions HEALTHY 0.9 ms, kv.watches 0, kv.bucket.entries 199}. */
+    private static String other(HealthSample s) {
+        StringJoiner line = new StringJoiner(", ", s.kind() + " " + s.name() + " " + s.status() + " " + millis(s.latency()).trim()
+                + (s.readings().isEmpty() ? "" : ", "), s.error().map(e -> " (" + e + ")").orElse(""));
+        for (Map.Entry<String, Reading> r : s.readings().entrySet()) {
+            line.add(r.getKey().substring(r.getKey().startsWith(s.kind() + ".") ? s.kind().length() + 1 : 0) + " " + r.getValue().formatted());
+        }
+        return line.toString();
+    }
+
+    private static String count(HealthSample s, String reading) {
+        double v = s.value(reading);
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.0f", v);
+    }
+
+    private static String formatted(HealthSample s, String reading) {
+        return s.reading(reading).map(Reading::formatted).orElse("-");
     }
 
     synchronized void alert(AlertEvent event) {

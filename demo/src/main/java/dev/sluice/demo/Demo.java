@@ -7,6 +7,7 @@ import dev.sluice.health.HealthMonitor;
 import dev.sluice.health.http.HealthEndpoint;
 import dev.sluice.pool.PgPool;
 import dev.sluice.saga.SagaExecutor;
+import dev.sluice.saga.SagaHealthChecks;
 import dev.sluice.saga.SagaLog;
 import dev.sluice.saga.SagaLogConfig;
 import dev.sluice.pool.PgPoolConfig;
@@ -138,7 +139,7 @@ public final class Demo {
             SagaLog sagaLog = SagaLog.create(registry.writes(), SAGA_LOG);
             sagaLog.migrate().block(Duration.ofSeconds(30));
             try (SagaExecutor sagas = SagaExecutor.builder(sagaLog).build()) {
-                return demonstrate(servers, registry, bucket, new CheckoutSagas(sagas, registry.writes(), registry.kv(carts)));
+                return demonstrate(servers, registry, bucket, sagaLog, new CheckoutSagas(sagas, registry.writes(), registry.kv(carts)));
             }
         } catch (RuntimeException e) {
             out.println("demo: " + e.getMessage());
@@ -152,7 +153,7 @@ public final class Demo {
         }
     }
 
-    private int demonstrate(DemoServers servers, PoolRegistry registry, String bucket, CheckoutSagas checkouts) {
+    private int demonstrate(DemoServers servers, PoolRegistry registry, String bucket, SagaLog sagaLog, CheckoutSagas checkouts) {
         List<AlertEvent> alerts = new CopyOnWriteArrayList<>();
         PgPool primary = registry.writes();
         PgPool analytics = registry.pool("analytics");
@@ -165,6 +166,9 @@ public final class Demo {
                 .interval(options.interval())
                 .rules(AlertRules.defaults().map(rule -> rule.forDuration().compareTo(FOR_DURATION_CAP) > 0 ? rule.withForDuration(FOR_DURATION_CAP) : rule))
                 .noSinks()
+                // the saga log's outbox, intervention queue and leases, wired here: the saga module knows nothing of health
+                .checks(SagaHealthChecks.of(sagaLog).all())
+                .outsideReadiness(SagaHealthChecks.KINDS)
                 .build();
         Disposable.Composite views = Disposables.composite();
         try (HealthMonitor monitor = HealthMonitor.create(registry, config)) {

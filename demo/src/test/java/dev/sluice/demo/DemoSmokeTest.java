@@ -30,7 +30,10 @@ class DemoSmokeTest {
         assertThat(output).contains("PostgreSQL from SLUICE_PG_URL", "NATS from SLUICE_NATS_URL", "stream:   curl -N http://127.0.0.1:");
         assertThat(output.lines().filter(l -> l.matches("\\S+\\s+\\d+\\s+primary\\s+primary\\s+HEALTHY.*"))).isNotEmpty();
         assertThat(output.lines().filter(l -> l.matches("\\S+\\s+\\d+\\s+analytics\\s+analytics\\s+\\w+.*"))).isNotEmpty();
-        assertThat(output).contains("bucket sluice_demo_sessions", "nats 0 CONNECTED");
+        assertThat(output).contains("kv sluice_demo_sessions ", "nats 0 ", "connected 1", "round.trip ");
+        assertThat(output).as("the saga log's checks, wired by the demo, print like any other")
+                .contains("saga.outbox sluice_demo_sagas.saga ", "undelivered ", "saga.intervention sluice_demo_sagas.saga ",
+                        "saga.lease sluice_demo_sagas.saga ", "expired 0");
         assertThat(output).contains("── summary", "work: orders ", "alerts: ", "pool primary", "server: sessions of sluice-primary by state",
                 "shut down: endpoint closed");
     }

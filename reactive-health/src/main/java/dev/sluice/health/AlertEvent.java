@@ -44,7 +44,7 @@ public record AlertEvent(long id, State state, String rule, Severity severity, S
 
     /** The rule and subject pair that identifies one alert (alerts are deduplicated on it). */
     public String key() {
-        return rule + "/" + subject.kind().name().toLowerCase(java.util.Locale.ROOT) + "/" + subject.name();
+        return rule + "/" + subject.kind() + "/" + subject.name();
     }
 
     @Override

@@ -1,11 +1,16 @@
 package dev.sluice.health;
 
+import dev.sluice.pool.check.HealthStatus;
+import dev.sluice.pool.check.Reading;
+
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A condition on a {@link SampleMetric} that raises an alert: plain data, built with {@link #builder(String, SampleMetric)}
- * and held in {@link AlertRules}.
+ * and held in {@link AlertRules}. It watches the samples of its metric's kind (every subject of that kind, or the one
+ * named by {@link #subject()}), whatever check produced them.
  *
  * <p>Semantics, per rule and subject (one alert at most for each pair):
  * <ul>
@@ -35,9 +40,11 @@ import java.util.Objects;
  *                           {@link SampleMetric#counted() counted} metrics
  * @param renotifyEvery      interval between notifications of a still-firing alert; zero for never
  * @param mutedWhenUnhealthy whether an unhealthy subject or open breaker mutes it (utilisation and latency rules)
+ * @param subject            the one subject (by name) of the metric's kind it watches; empty for every subject of the kind
  */
 public record AlertRule(String name, Severity severity, SampleMetric metric, Comparison comparison, double fireAt, double resolveAt,
-                        Duration forDuration, long minSamples, Duration renotifyEvery, boolean mutedWhenUnhealthy) {
+                        Duration forDuration, long minSamples, Duration renotifyEvery, boolean mutedWhenUnhealthy,
+                        Optional<String> subject) {
 
     /**
      * Validates the rule.
@@ -51,6 +58,7 @@ public record AlertRule(String name, Severity severity, SampleMetric metric, Com
         Objects.requireNonNull(comparison, "comparison");
         Objects.requireNonNull(forDuration, "forDuration");
         Objects.requireNonNull(renotifyEvery, "renotifyEvery");
+        Objects.requireNonNull(subject, "subject");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
             throw new IllegalArgumentException("alert rule name '" + name + "' must be 1 to 100 letters, digits, '.', '_' or '-'");
         }
@@ -92,7 +100,13 @@ public record AlertRule(String name, Severity severity, SampleMetric metric, Com
         b.minSamples = minSamples;
         b.renotifyEvery = renotifyEvery;
         b.mutedWhenUnhealthy = mutedWhenUnhealthy;
+        b.subject = subject.orElse(null);
         return b;
+    }
+
+    /** Whether this rule watches {@code sample}: its kind is the metric's, and its subject the rule's when one is named. */
+    public boolean appliesTo(HealthSample sample) {
+        return metric.appliesTo(sample) && (subject.isEmpty() || subject.get().equals(sample.name()));
     }
 
     /** This rule with another for-duration. */
@@ -119,6 +133,7 @@ public record AlertRule(String name, Severity severity, SampleMetric metric, Com
         private long minSamples = 1;
         private Duration renotifyEvery = Duration.ZERO;
         private boolean mutedWhenUnhealthy;
+        private String subject;
 
         private Builder(String name, SampleMetric metric) {
             this.name = name;
@@ -177,6 +192,12 @@ public record AlertRule(String name, Severity severity, SampleMetric metric, Com
             return this;
         }
 
+        /** Watches only the subject named {@code name} of the metric's kind (every subject by default). */
+        public Builder subject(String name) {
+            this.subject = Objects.requireNonNull(name, "subject");
+            return this;
+        }
+
         /**
          * Builds the rule.
          *
@@ -187,7 +208,8 @@ public record AlertRule(String name, Severity severity, SampleMetric metric, Com
             if (comparison == null) {
                 throw new IllegalArgumentException("alert rule '" + name + "': give its thresholds with above(fire, resolve) or below(fire, resolve)");
             }
-            return new AlertRule(name, severity, metric, comparison, fireAt, resolveAt, forDuration, minSamples, renotifyEvery, mutedWhenUnhealthy);
+            return new AlertRule(name, severity, metric, comparison, fireAt, resolveAt, forDuration, minSamples, renotifyEvery, mutedWhenUnhealthy,
+                    Optional.ofNullable(subject));
         }
     }
 }

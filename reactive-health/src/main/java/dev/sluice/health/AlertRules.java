@@ -1,17 +1,18 @@
 package dev.sluice.health;
 
-import dev.sluice.health.internal.AlertStateMachine;
 import reactor.core.publisher.Flux;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -22,7 +23,9 @@ import java.util.function.UnaryOperator;
  * AlertRules rules = AlertRules.defaults()
  *         .without("pool-acquire-p95-medium")
  *         .with(AlertRule.builder("kv-slow-status", SampleMetric.BUCKET_CHECK_LATENCY)
- *                 .above(200, 100).severity(Severity.MEDIUM).forDuration(Duration.ofMinutes(1)).build());
+ *                 .above(200, 100).severity(Severity.MEDIUM).forDuration(Duration.ofMinutes(1)).build())
+ *         .with(AlertRule.builder("outbox-backlog", SampleMetric.gauge("saga.outbox", "saga.outbox.undelivered", Reading.Unit.COUNT))
+ *                 .above(1000, 500).forDuration(Duration.ofMinutes(5)).build());
  * }</pre>
  */
 public final class AlertRules {
@@ -130,7 +133,7 @@ public final class AlertRules {
 
     /** The rules' names, in order. */
     public Set<String> names() {
-        return java.util.Collections.unmodifiableSet(rules.keySet());
+        return Collections.unmodifiableSet(rules.keySet());
     }
 
     /**
@@ -144,9 +147,22 @@ public final class AlertRules {
     public Flux<AlertEvent> evaluate(Flux<? extends HealthSample> samples) {
         return Flux.defer(() -> {
             AtomicLong ids = new AtomicLong();
-            AlertStateMachine machine = new AlertStateMachine(rules(), ids::incrementAndGet);
-            return samples.concatMapIterable(machine::accept);
+            AlertEvaluator evaluator = new AlertEvaluator(rules(), ids::incrementAndGet);
+            return samples.concatMapIterable(evaluator::accept);
         });
+    }
+
+    /**
+     * A fresh evaluator of these rules, numbering its events from 1: the synchronous form of {@link #evaluate}, fed
+     * one sample at a time.
+     */
+    public AlertEvaluator evaluator() {
+        AtomicLong ids = new AtomicLong();
+        return new AlertEvaluator(rules(), ids::incrementAndGet);
+    }
+
+    AlertEvaluator evaluator(LongSupplier ids) {
+        return new AlertEvaluator(rules(), ids);
     }
 
     @Override

@@ -1,12 +1,15 @@
 package dev.sluice.health;
 
 import dev.sluice.pool.PoolRole;
+import dev.sluice.pool.check.HealthCheck;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -26,6 +29,8 @@ import java.util.Set;
  *   <tr><td>{@code rules}</td><td>{@link AlertRules#defaults()}</td><td></td></tr>
  *   <tr><td>{@code sinks}</td><td>{@link AlertSink#log()}</td><td></td></tr>
  *   <tr><td>{@code readinessRoles}</td><td>every role</td><td></td></tr>
+ *   <tr><td>{@code checks}</td><td>none besides the registry's pools, buckets and NATS connections</td><td>time limits 1 ms to the interval (default: the smaller of 1 s and the interval)</td></tr>
+ *   <tr><td>{@code outsideReadiness}</td><td>none</td><td>kinds of checks that never affect readiness</td></tr>
  *   <tr><td>{@code scheduler}</td><td>{@link Schedulers#parallel()}</td><td>timers and clock</td></tr>
  * </table>
  *
@@ -38,6 +43,7 @@ public final class HealthConfig {
     private static final Duration MAX_INTERVAL = Duration.ofHours(1);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
+    private static final Set<String> BUILT_IN_KINDS = Set.of(Subject.POOL, Subject.KV, Subject.NATS);
 
     private final Duration interval;
     private final Duration poolCheckTimeout;
@@ -51,6 +57,9 @@ public final class HealthConfig {
     private final AlertRules rules;
     private final List<AlertSink> sinks;
     private final Set<PoolRole> readinessRoles;
+    private final List<HealthCheck> checks;
+    private final Duration checkTimeout;
+    private final Set<String> outsideReadiness;
     private final Scheduler scheduler;
 
     private HealthConfig(Builder b, Duration poolTimeout, Duration bucketTimeout, Duration connectionTimeout, Duration rateWindow) {
@@ -66,6 +75,9 @@ public final class HealthConfig {
         this.rules = b.rules;
         this.sinks = List.copyOf(b.sinks);
         this.readinessRoles = Set.copyOf(b.readinessRoles);
+        this.checks = List.copyOf(b.checks);
+        this.checkTimeout = b.fallbackTimeout();
+        this.outsideReadiness = Set.copyOf(b.outsideReadiness);
         this.scheduler = b.scheduler;
     }
 
@@ -139,6 +151,29 @@ public final class HealthConfig {
         return readinessRoles;
     }
 
+    /**
+     * The checks run besides the registry's pools, buckets and NATS connections, in order (each sample of a round
+     * follows the built-in ones in this order).
+     */
+    public List<HealthCheck> checks() {
+        return checks;
+    }
+
+    /** The time limit of a configured check that names none ({@link HealthCheck#timeLimit()} empty): the smaller of 1 s and the interval. */
+    public Duration checkTimeout() {
+        return checkTimeout;
+    }
+
+    /** The time limit of {@code check}: its own, or {@link #checkTimeout()}. */
+    public Duration timeLimitOf(HealthCheck check) {
+        return check.timeLimit().orElse(checkTimeout);
+    }
+
+    /** The kinds of checks that never affect readiness (they still count in the overall status). */
+    public Set<String> outsideReadiness() {
+        return outsideReadiness;
+    }
+
     /** The scheduler of the sampling timer, the check timeouts and the clock that stamps samples. */
     public Scheduler scheduler() {
         return scheduler;
@@ -149,7 +184,8 @@ public final class HealthConfig {
         return "HealthConfig[interval=" + interval.toMillis() + "ms, poolCheckTimeout=" + poolCheckTimeout.toMillis()
                 + "ms, bucketCheckTimeout=" + bucketCheckTimeout.toMillis() + "ms, connectionCheckTimeout="
                 + connectionCheckTimeout.toMillis() + "ms, history=" + history + ", rateWindow=" + rateWindow.toMillis()
-                + "ms, rules=" + rules.names() + ", sinks=" + sinks.size() + ", readinessRoles=" + readinessRoles + "]";
+                + "ms, rules=" + rules.names() + ", sinks=" + sinks.size() + ", readinessRoles=" + readinessRoles + ", checks="
+                + checks.stream().map(c -> new Subject(c.kind(), c.name()).toString()).toList() + "]";
     }
 
     /** Builds a {@link HealthConfig}. */
@@ -166,6 +202,8 @@ public final class HealthConfig {
         private AlertRules rules = AlertRules.defaults();
         private final List<AlertSink> sinks = new ArrayList<>(List.of(AlertSink.log()));
         private Set<PoolRole> readinessRoles = EnumSet.allOf(PoolRole.class);
+        private final List<HealthCheck> checks = new ArrayList<>();
+        private final Set<String> outsideReadiness = new LinkedHashSet<>();
         private Scheduler scheduler = Schedulers.parallel();
 
         private Builder() {
@@ -250,6 +288,36 @@ public final class HealthConfig {
             return this;
         }
 
+        /**
+         * Adds a check to run every round besides the registry's pools, buckets and NATS connections: a user's own
+         * dependency, or a module's checks (such as reactive-saga's {@code SagaHealthChecks}). Its samples are
+         * evaluated by the alert rules, published by {@code HealthMetrics} and served by {@code HealthEndpoint}
+         * like the built-in ones.
+         */
+        public Builder check(HealthCheck check) {
+            this.checks.add(Objects.requireNonNull(check, "check"));
+            return this;
+        }
+
+        /** Adds every check of {@code checks}, in order (see {@link #check}). */
+        public Builder checks(Iterable<? extends HealthCheck> checks) {
+            for (HealthCheck check : Objects.requireNonNull(checks, "checks")) {
+                check(check);
+            }
+            return this;
+        }
+
+        /**
+         * Checks of these kinds never affect readiness: for conditions of the whole system that taking one instance
+         * out of rotation does not help, such as a backlog in a shared queue.
+         */
+        public Builder outsideReadiness(String... kinds) {
+            for (String kind : kinds) {
+                outsideReadiness.add(Objects.requireNonNull(kind, "outsideReadiness kind"));
+            }
+            return this;
+        }
+
         /** The scheduler of the timer, the timeouts and the clock; {@link Schedulers#parallel()} by default. */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -278,7 +346,41 @@ public final class HealthConfig {
                 throw new IllegalArgumentException("rateWindow is " + window.toMillis() + " ms; it must be from the interval ("
                         + interval.toMillis() + " ms) to 1 day");
             }
+            validateChecks();
             return new HealthConfig(this, pool, bucket, connection, window);
+        }
+
+        private Duration fallbackTimeout() {
+            return DEFAULT_TIMEOUT.compareTo(interval) < 0 ? DEFAULT_TIMEOUT : interval;
+        }
+
+        private void validateChecks() {
+            for (String kind : outsideReadiness) {
+                if (!Subject.KIND.matcher(kind).matches()) {
+                    throw new IllegalArgumentException("outsideReadiness kind '" + kind + "' must be dotted lower-case words such as 'saga.outbox'");
+                }
+            }
+            Set<Subject> seen = new HashSet<>();
+            for (HealthCheck check : checks) {
+                Subject subject = new Subject(check.kind(), check.name());
+                if (BUILT_IN_KINDS.contains(subject.kind())) {
+                    throw new IllegalArgumentException("check " + subject + " uses the kind of the built-in " + subject.kind()
+                            + " checks, which the monitor runs for the registry itself; give your check a kind of its own");
+                }
+                if (!seen.add(subject)) {
+                    throw new IllegalArgumentException("two checks are " + subject + "; give each check of a kind its own name");
+                }
+                Duration limit = check.timeLimit().orElse(fallbackTimeout());
+                if (limit.compareTo(Duration.ofMillis(1)) < 0 || limit.compareTo(interval) > 0) {
+                    throw new IllegalArgumentException("check " + subject + " has a time limit of " + limit.toMillis()
+                            + " ms; it must be from 1 ms to the interval (" + interval.toMillis() + " ms), so that one round of checks fits in one interval");
+                }
+                Duration degraded = check.degradedAfter().orElse(Duration.ZERO);
+                if (degraded.isNegative() || degraded.compareTo(limit) > 0) {
+                    throw new IllegalArgumentException("check " + subject + " is degraded after " + degraded.toMillis() + " ms; it must be from 0 to its time limit ("
+                            + limit.toMillis() + " ms)");
+                }
+            }
         }
 
         private Duration timeout(String name, Duration given, Duration fallback, Duration degradedAfter, String degradedName) {

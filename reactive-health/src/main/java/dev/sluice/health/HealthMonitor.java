@@ -1,10 +1,10 @@
 package dev.sluice.health;
 
-import dev.sluice.health.internal.AlertStateMachine;
 import dev.sluice.health.internal.ReadinessRule;
 import dev.sluice.health.internal.Sampler;
 import dev.sluice.health.internal.TrendFit;
 import dev.sluice.pool.PoolRegistry;
+import dev.sluice.pool.check.HealthStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Watches a {@link PoolRegistry}: every {@link HealthConfig#interval()} it checks each pool, KV bucket and NATS
- * connection (each check within its own time limit), publishes one {@link HealthSample} per subject, evaluates the
- * {@link AlertRules} on them and delivers the resulting {@link AlertEvent}s to the {@link AlertSink}s.
+ * connection, and runs every {@link dev.sluice.pool.check.HealthCheck} of {@link HealthConfig#checks()} (each check
+ * within its own time limit), publishes one {@link HealthSample} per subject, evaluates the {@link AlertRules} on them
+ * and delivers the resulting {@link AlertEvent}s to the {@link AlertSink}s.
  *
  * <pre>{@code
  * HealthMonitor health = HealthMonitor.create(registry, HealthConfig.builder().interval(Duration.ofSeconds(5)).build());
@@ -52,7 +53,7 @@ public final class HealthMonitor implements AutoCloseable {
     private final HealthConfig config;
     private final AtomicLong ids = new AtomicLong();
     private final Sampler sampler;
-    private final AlertStateMachine alertState;
+    private final AlertEvaluator alertState;
     private final ReadinessRule readiness;
     private final Sinks.Many<HealthReport> reports = Sinks.many().replay().latest();
     private final Sinks.Many<AlertEvent> alerts = Sinks.many().multicast().directBestEffort();
@@ -67,8 +68,8 @@ public final class HealthMonitor implements AutoCloseable {
         this.registry = registry;
         this.config = config;
         this.sampler = new Sampler(registry, config, ids::incrementAndGet);
-        this.alertState = new AlertStateMachine(config.rules().rules(), ids::incrementAndGet);
-        this.readiness = new ReadinessRule(config.readinessRoles());
+        this.alertState = config.rules().evaluator(ids::incrementAndGet);
+        this.readiness = new ReadinessRule(config.readinessRoles(), config.outsideReadiness());
     }
 
     /** A monitor of {@code registry}; nothing runs until {@link #start()}. */
@@ -155,7 +156,7 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
-     * The samples, one per pool, bucket and NATS connection per round, in that order within a round.
+     * The samples, one per pool, bucket, NATS connection and configured check per round, in that order within a round.
      *
      * <p>Hot and shared: one sampler serves every subscriber. A subscriber first receives the latest round's samples
      * at once (when there is one), then each new round's. A subscriber that falls more than 256 rounds behind loses

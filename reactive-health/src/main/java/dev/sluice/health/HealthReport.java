@@ -1,5 +1,7 @@
 package dev.sluice.health;
 
+import dev.sluice.pool.check.HealthStatus;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +13,7 @@ import java.util.Optional;
  * @param at           when the round began
  * @param status       the worst status of all subjects (HEALTHY when there is none)
  * @param readiness    whether the application is ready, and why not
- * @param samples      one sample per pool, bucket and NATS connection, in that order
+ * @param samples      one sample per subject: pools, buckets and NATS connections, then the configured checks in order
  * @param activeAlerts the latest notification of every alert firing after this round
  */
 public record HealthReport(long round, Instant at, HealthStatus status, Readiness readiness, List<HealthSample> samples,
@@ -23,19 +25,14 @@ public record HealthReport(long round, Instant at, HealthStatus status, Readines
         activeAlerts = List.copyOf(activeAlerts);
     }
 
+    /** The samples of subjects of {@code kind} (such as {@link Subject#POOL}), in round order. */
+    public List<HealthSample> samples(String kind) {
+        return samples.stream().filter(s -> s.kind().equals(kind)).toList();
+    }
+
     /** The pool samples, in registry order. */
-    public List<PoolSample> pools() {
-        return samples.stream().filter(PoolSample.class::isInstance).map(PoolSample.class::cast).toList();
-    }
-
-    /** The bucket samples, in configuration order. */
-    public List<BucketSample> buckets() {
-        return samples.stream().filter(BucketSample.class::isInstance).map(BucketSample.class::cast).toList();
-    }
-
-    /** The NATS connection samples, in pool order. */
-    public List<ConnectionSample> connections() {
-        return samples.stream().filter(ConnectionSample.class::isInstance).map(ConnectionSample.class::cast).toList();
+    public List<HealthSample> pools() {
+        return samples(Subject.POOL);
     }
 
     /** The sample of {@code subject}, if it was sampled. */

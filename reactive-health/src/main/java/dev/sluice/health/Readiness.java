@@ -5,10 +5,11 @@ import java.util.List;
 /**
  * Whether the application should receive traffic, and why not.
  *
- * @param ready   true when every pool of a readiness role is HEALTHY with its breaker not open, and every bucket and
- *                NATS connection HEALTHY, in the latest round
+ * @param ready   true when, in the latest round, every pool of a readiness role is HEALTHY with its breaker not open,
+ *                and every other subject (buckets, NATS connections, configured checks of kinds not left out with
+ *                {@link HealthConfig.Builder#outsideReadiness}) is HEALTHY
  * @param reasons one sentence per subject that stops readiness, such as
- *                {@code pool 'primary' is DEGRADED: SELECT 1 took 180 ms}; empty when ready
+ *                {@code pool 'primary' is DEGRADED: check took 180 ms}; empty when ready
  */
 public record Readiness(boolean ready, List<String> reasons) {
 

@@ -1,5 +1,6 @@
 package dev.sluice.health;
 
+import dev.sluice.pool.check.HealthStatus;
 import dev.sluice.pool.BreakerState;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;

@@ -84,17 +84,21 @@ class HealthMonitorTest {
             List<HealthSample> history = monitor.history(Subject.pool("primary"));
             assertThat(history).hasSize(3);
             assertThat(history).extracting(HealthSample::round).isSorted();
-            PoolSample latest = (PoolSample) history.get(2);
-            assertThat(latest.max()).isEqualTo(4);
-            assertThat(latest.allocated()).isGreaterThanOrEqualTo(2).isEqualTo(latest.active() + latest.idle());
-            assertThat(latest.utilisation()).isEqualTo((double) latest.active() / 4);
-            assertThat(latest.breakerState()).isEqualTo(dev.sluice.pool.BreakerState.CLOSED);
-            assertThat(latest.errorRate()).isZero();
+            HealthSample latest = history.get(2);
+            assertThat(latest.value("pool.connections.max")).isEqualTo(4);
+            assertThat(latest.value("pool.connections.allocated")).isGreaterThanOrEqualTo(2)
+                    .isEqualTo(latest.value("pool.connections.active") + latest.value("pool.connections.idle"));
+            assertThat(latest.value("pool.utilisation")).isEqualTo(latest.value("pool.connections.active") / 4);
+            assertThat(latest.detail(HealthSample.BREAKER)).contains("CLOSED");
+            assertThat(latest.detail(HealthSample.ROLE)).contains("PRIMARY");
+            assertThat(latest.tags()).containsEntry("pool", "primary").containsEntry("role", "primary");
+            assertThat(latest.value("pool.error.rate")).isZero();
             assertThat(latest.checks()).as("checks counted: the history's size").isEqualTo(3);
             assertThat(latest.checkSuccessRate()).isEqualTo(1.0);
-            PoolSample withWork = monitor.report().orElseThrow().pools().get(0);
-            assertThat(withWork.acquires()).as("the window of one minute holds the 20 queries and the checks").isGreaterThanOrEqualTo(20);
-            assertThat(withWork.attempts()).isEqualTo(withWork.acquires());
+            HealthSample withWork = monitor.report().orElseThrow().pools().get(0);
+            long acquires = withWork.reading("pool.acquire.mean").orElseThrow().basis();
+            assertThat(acquires).as("the window of one minute holds the 20 queries and the checks").isGreaterThanOrEqualTo(20);
+            assertThat(withWork.reading("pool.error.rate").orElseThrow().basis()).as("attempts: the acquires, none failed").isEqualTo(acquires);
         }
     }
 

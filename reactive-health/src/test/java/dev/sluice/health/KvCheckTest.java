@@ -1,5 +1,6 @@
 package dev.sluice.health;
 
+import dev.sluice.pool.check.HealthStatus;
 import dev.sluice.pool.PoolRegistry;
 import dev.sluice.pool.RegistryConfig;
 import dev.sluice.testkit.FaultProxy;
@@ -30,28 +31,31 @@ class KvCheckTest {
                      .kv(TestRegistries.nats("nats://" + proxy.host() + ":" + proxy.port(), bucket))
                      .build())) {
             registry.start().block();
-            List<BucketSample> buckets = new CopyOnWriteArrayList<>();
-            List<ConnectionSample> connections = new CopyOnWriteArrayList<>();
+            List<HealthSample> buckets = new CopyOnWriteArrayList<>();
+            List<HealthSample> connections = new CopyOnWriteArrayList<>();
             try (HealthMonitor monitor = HealthMonitor.create(registry, HealthConfig.builder().interval(Duration.ofSeconds(1))
                     .bucketCheckTimeout(Duration.ofMillis(800)).connectionCheckTimeout(Duration.ofMillis(800))
                     .rules(AlertRules.none()).noSinks().build())) {
                 monitor.samples().subscribe(s -> {
-                    if (s instanceof BucketSample b) {
-                        buckets.add(b);
-                    } else if (s instanceof ConnectionSample c) {
-                        connections.add(c);
+                    if (s.kind().equals(Subject.KV)) {
+                        buckets.add(s);
+                    } else if (s.kind().equals(Subject.NATS)) {
+                        connections.add(s);
                     }
                 });
                 monitor.start().block();
 
                 TestRegistries.await("healthy bucket and connection", Duration.ofSeconds(15),
                         () -> PoolCheckTest.lastStatus(buckets) == HealthStatus.HEALTHY && PoolCheckTest.lastStatus(connections) == HealthStatus.HEALTHY);
-                BucketSample healthyBucket = buckets.get(buckets.size() - 1);
+                HealthSample healthyBucket = buckets.get(buckets.size() - 1);
                 assertThat(healthyBucket.subject()).isEqualTo(Subject.bucket(bucket));
-                assertThat(healthyBucket.bucketStatus()).hasValueSatisfying(st -> assertThat(st.bucket()).isEqualTo(healthyBucket.bucket()));
-                ConnectionSample healthyConnection = connections.get(connections.size() - 1);
-                assertThat(healthyConnection.state()).isEqualTo("CONNECTED");
-                assertThat(healthyConnection.roundTrip()).isPresent();
+                assertThat(healthyBucket.detail("bucket")).isPresent();
+                assertThat(healthyBucket.reading("kv.bucket.entries")).as("the server's answer").isPresent();
+                assertThat(healthyBucket.reading("kv.bucket.bytes")).isPresent();
+                HealthSample healthyConnection = connections.get(connections.size() - 1);
+                assertThat(healthyConnection.detail("state")).contains("CONNECTED");
+                assertThat(healthyConnection.value("nats.connected")).isEqualTo(1);
+                assertThat(healthyConnection.reading("nats.round.trip")).isPresent();
                 assertThat(healthyConnection.subject()).isEqualTo(Subject.connection(0));
 
                 proxy.addLatency(Duration.ofMillis(60));
@@ -65,13 +69,14 @@ class KvCheckTest {
                 long roundWhenBlackHoled = monitor.rounds();
                 TestRegistries.await("unhealthy bucket and connection", Duration.ofSeconds(10),
                         () -> PoolCheckTest.lastStatus(buckets) == HealthStatus.UNHEALTHY && PoolCheckTest.lastStatus(connections) == HealthStatus.UNHEALTHY);
-                BucketSample unhealthy = buckets.stream().filter(s -> s.status() == HealthStatus.UNHEALTHY).findFirst().orElseThrow();
+                HealthSample unhealthy = buckets.stream().filter(s -> s.status() == HealthStatus.UNHEALTHY).findFirst().orElseThrow();
                 assertThat(unhealthy.round()).isLessThanOrEqualTo(roundWhenBlackHoled + 2);
-                assertThat(unhealthy.bucketStatus()).isEmpty();
-                assertThat(unhealthy.check().error()).isPresent();
-                ConnectionSample silent = connections.stream().filter(s -> s.status() == HealthStatus.UNHEALTHY).findFirst().orElseThrow();
+                assertThat(unhealthy.reading("kv.bucket.entries")).as("no answer from the server").isEmpty();
+                assertThat(unhealthy.reading("kv.error.rate")).as("local statistics are read all the same").isPresent();
+                assertThat(unhealthy.error()).isPresent();
+                HealthSample silent = connections.stream().filter(s -> s.status() == HealthStatus.UNHEALTHY).findFirst().orElseThrow();
                 assertThat(silent.round()).isLessThanOrEqualTo(roundWhenBlackHoled + 2);
-                assertThat(silent.roundTrip()).isEmpty();
+                assertThat(silent.reading("nats.round.trip")).isEmpty();
 
                 proxy.passThrough();
                 TestRegistries.await("healthy after the network healed", Duration.ofSeconds(30),

@@ -1,5 +1,6 @@
 package dev.sluice.health;
 
+import dev.sluice.pool.check.HealthStatus;
 import dev.sluice.pool.PoolRegistry;
 import dev.sluice.pool.RegistryConfig;
 import dev.sluice.testkit.FaultProxy;
@@ -27,33 +28,34 @@ class PoolCheckTest {
                      .pool(TestRegistries.pool("primary", db.at(proxy.host(), proxy.port())).minConnections(1).maxConnections(4).build())
                      .build())) {
             registry.start().block();
-            List<PoolSample> samples = new CopyOnWriteArrayList<>();
+            List<HealthSample> samples = new CopyOnWriteArrayList<>();
             try (HealthMonitor monitor = HealthMonitor.create(registry, HealthConfig.builder().interval(INTERVAL)
                     .poolCheckTimeout(Duration.ofMillis(800)).rules(AlertRules.none()).noSinks().build())) {
-                monitor.samples().ofType(PoolSample.class).subscribe(samples::add);
+                monitor.samples().filter(s -> s.kind().equals(Subject.POOL)).subscribe(samples::add);
                 monitor.start().block();
 
                 TestRegistries.await("a healthy sample", Duration.ofSeconds(15), () -> lastStatus(samples) == HealthStatus.HEALTHY);
-                CheckResult healthy = last(samples).check();
+                HealthSample healthy = last(samples);
                 assertThat(healthy.error()).isEmpty();
                 assertThat(healthy.latency()).isPositive();
                 assertThat(healthy.subject()).isEqualTo(Subject.pool("primary"));
 
                 proxy.addLatency(Duration.ofMillis(100));
                 TestRegistries.await("a degraded sample", Duration.ofSeconds(15), () -> lastStatus(samples) == HealthStatus.DEGRADED);
-                assertThat(last(samples).check().latency()).as("each way 100 ms").isGreaterThan(Duration.ofMillis(100));
-                assertThat(last(samples).check().error()).isEmpty();
+                assertThat(last(samples).latency()).as("each way 100 ms").isGreaterThan(Duration.ofMillis(100));
+                assertThat(last(samples).error()).isEmpty();
 
                 proxy.passThrough();
                 TestRegistries.await("healthy again", Duration.ofSeconds(15), () -> lastStatus(samples) == HealthStatus.HEALTHY);
                 proxy.blackHole();
                 long roundWhenBlackHoled = monitor.rounds();
                 TestRegistries.await("an unhealthy sample", Duration.ofSeconds(10), () -> lastStatus(samples) == HealthStatus.UNHEALTHY);
-                PoolSample unhealthy = samples.stream().filter(s -> s.status() == HealthStatus.UNHEALTHY).findFirst().orElseThrow();
+                HealthSample unhealthy = samples.stream().filter(s -> s.status() == HealthStatus.UNHEALTHY).findFirst().orElseThrow();
                 assertThat(unhealthy.round()).as("unhealthy within two sampling intervals of the black hole")
                         .isLessThanOrEqualTo(roundWhenBlackHoled + 2);
-                assertThat(unhealthy.check().error().orElseThrow()).contains("no answer within the check's time limit of 800 ms");
-                assertThat(unhealthy.check().latency()).isLessThan(Duration.ofSeconds(3));
+                assertThat(unhealthy.error().orElseThrow()).contains("no answer within the check's time limit of 800 ms");
+                assertThat(unhealthy.latency()).isLessThan(Duration.ofSeconds(3));
+                assertThat(unhealthy.reading("pool.connections.max")).as("the pool's own statistics are read all the same").isPresent();
 
                 proxy.passThrough();
                 TestRegistries.await("healthy after the network healed", Duration.ofSeconds(30),
@@ -75,9 +77,10 @@ class PoolCheckTest {
                 long start = System.nanoTime();
                 monitor.start().block(Duration.ofSeconds(10));
                 Duration took = Duration.ofNanos(System.nanoTime() - start);
-                PoolSample sample = monitor.report().orElseThrow().pools().get(0);
+                HealthSample sample = monitor.report().orElseThrow().pools().get(0);
                 assertThat(sample.status()).isEqualTo(HealthStatus.UNHEALTHY);
-                assertThat(sample.check().error().orElseThrow()).contains("time limit of 300 ms");
+                assertThat(sample.error().orElseThrow()).contains("time limit of 300 ms");
+                assertThat(sample.value("pool.connections.active")).as("read before the check: the holder's connection").isEqualTo(1);
                 assertThat(took).as("never hangs: well before the pool's 30 s acquire timeout").isLessThan(Duration.ofSeconds(5));
                 // The pool lets an abandoned acquire run to its end (so a cancel can never lose a connection):
                 // once the holder lets go, the check's acquire gets the connection and gives it straight back.

@@ -1,5 +1,6 @@
 package dev.sluice.health;
 
+import dev.sluice.pool.check.HealthStatus;
 import dev.sluice.health.internal.ReadinessRule;
 import dev.sluice.pool.BreakerState;
 import dev.sluice.pool.PoolRole;
@@ -7,13 +8,14 @@ import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which subjects stop readiness. */
 class ReadinessTest {
 
-    private final ReadinessRule everyRole = new ReadinessRule(EnumSet.allOf(PoolRole.class));
+    private final ReadinessRule everyRole = new ReadinessRule(EnumSet.allOf(PoolRole.class), Set.of());
 
     @Test
     void healthyPoolsAreReady() {
@@ -35,7 +37,7 @@ class ReadinessTest {
 
     @Test
     void poolsOfRolesOutsideTheReadinessRolesDoNotCount() {
-        ReadinessRule analyticsIgnored = new ReadinessRule(EnumSet.of(PoolRole.REPLICA));
+        ReadinessRule analyticsIgnored = new ReadinessRule(EnumSet.of(PoolRole.REPLICA), Set.of());
         assertThat(analyticsIgnored.judge(List.of(TestSamples.pool("primary-like").status(HealthStatus.UNHEALTHY).build())).ready())
                 .as("the made-up sample's role is PRIMARY").isTrue();
     }

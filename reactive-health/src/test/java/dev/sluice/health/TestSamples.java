@@ -2,12 +2,13 @@ package dev.sluice.health;
 
 import dev.sluice.pool.BreakerState;
 import dev.sluice.pool.PoolRole;
-import dev.sluice.pool.PoolStats;
+import dev.sluice.pool.check.HealthStatus;
+import dev.sluice.pool.check.Reading;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,7 @@ public final class TestSamples {
         return new Pool(pool);
     }
 
-    /** Builds a {@link PoolSample}; unset values are those of an idle, healthy pool of 100. */
+    /** Builds a pool's {@link HealthSample}, with the readings of the built-in pool check; unset values are those of an idle, healthy pool of 100. */
     public static final class Pool {
         private final String name;
         private int active;
@@ -86,17 +87,24 @@ public final class TestSamples {
             return this;
         }
 
-        public PoolSample build() {
+        public HealthSample build() {
             Instant when = at != null ? at : Instant.ofEpochMilli(Schedulers.parallel().now(TimeUnit.MILLISECONDS));
             Subject subject = Subject.pool(name);
-            CheckResult check = new CheckResult(subject, status, Duration.ofMillis(status == HealthStatus.UNHEALTHY ? 1000 : 2),
-                    status == HealthStatus.UNHEALTHY ? Optional.of("no answer within the check's time limit of 1000 ms") : Optional.empty(), when);
-            PoolStats stats = new PoolStats(name, PoolRole.PRIMARY, active, active, 0, pending, max, active, 0, 0, 0, 0, 0, 0,
-                    acquires, 0, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0, List.of(), Map.of(), breaker,
-                    acquireMean.multipliedBy(acquires), 0, 0);
-            return new PoolSample(IDS.incrementAndGet(), 1, when, subject, PoolRole.PRIMARY, check, active, active, 0, pending, max,
-                    max == 0 ? 0 : (double) active / max, Duration.ZERO, acquireMean, acquires, 0, errorRate, attempts,
-                    status == HealthStatus.UNHEALTHY ? 0 : 1, 1, breaker, stats);
+            Map<String, Reading> readings = new LinkedHashMap<>();
+            readings.put("pool.connections.allocated", Reading.count(active));
+            readings.put("pool.connections.active", Reading.count(active));
+            readings.put("pool.connections.idle", Reading.count(0));
+            readings.put("pool.connections.pending", Reading.count(pending));
+            readings.put("pool.connections.max", Reading.count(max));
+            readings.put("pool.utilisation", Reading.ratio(max == 0 ? 0 : (double) active / max));
+            readings.put("pool.acquire.p95", Reading.millis(Duration.ZERO));
+            readings.put("pool.acquire.mean", Reading.counted(acquireMean.toNanos() / 1_000_000.0, Reading.Unit.MILLISECONDS, acquires));
+            readings.put("pool.error.rate", Reading.counted(errorRate, Reading.Unit.RATIO, attempts));
+            boolean unhealthy = status == HealthStatus.UNHEALTHY;
+            return new HealthSample(IDS.incrementAndGet(), 1, when, subject, Map.of("pool", name, "role", "primary"), status,
+                    Duration.ofMillis(unhealthy ? 1000 : 2),
+                    unhealthy ? Optional.of("no answer within the check's time limit of 1000 ms") : Optional.empty(), when, readings,
+                    Map.of(HealthSample.ROLE, PoolRole.PRIMARY.name(), HealthSample.BREAKER, breaker.name()), unhealthy ? 0 : 1, 1);
         }
     }
 }

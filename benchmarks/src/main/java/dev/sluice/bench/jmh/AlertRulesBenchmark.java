@@ -1,15 +1,14 @@
 package dev.sluice.bench.jmh;
 
+import dev.sluice.health.AlertEvaluator;
 import dev.sluice.health.AlertEvent;
 import dev.sluice.health.AlertRules;
-import dev.sluice.health.CheckResult;
-import dev.sluice.health.HealthStatus;
-import dev.sluice.health.PoolSample;
+import dev.sluice.health.HealthSample;
 import dev.sluice.health.Subject;
-import dev.sluice.health.internal.AlertStateMachine;
 import dev.sluice.pool.BreakerState;
 import dev.sluice.pool.PoolRole;
-import dev.sluice.pool.PoolStats;
+import dev.sluice.pool.check.HealthStatus;
+import dev.sluice.pool.check.Reading;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,15 +26,15 @@ import org.openjdk.jmh.infra.Blackhole;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The default alert rules ({@link AlertRules#defaults()}) evaluated on one pool sample, as the health monitor does for
- * every pool at every sampling round: {@link AlertStateMachine#accept} with the ten default rules.
+ * every pool at every sampling round: {@link AlertEvaluator#accept} with the ten default rules.
  * <ul>
  *   <li>{@code sample}, {@code pool=healthy}: a busy, healthy pool of 20 (40% in use, nobody waiting, 0.2 ms mean
  *       acquire over 5,000 acquires, no errors): every rule reads its metric, none is near its threshold;</li>
@@ -43,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       acquire: six rules breach and have fired already (the state is primed), so each sample only confirms them;</li>
  *   <li>{@code episode}: one whole alert episode per three samples, with time moving on: the pressure begins (six
  *       rules go pending), holds 30 s later (six FIRING events, with their summaries), and ends a second after that
- *       (six RESOLVED events). Reported per sample; each sample is a new record, built in the loop.</li>
+ *       (six RESOLVED events). Reported per sample; each sample is a new record with its readings, built in the loop.</li>
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -57,11 +56,9 @@ public class AlertRulesBenchmark {
     private static final Subject SUBJECT = Subject.pool("orders");
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
     private static final long ACQUIRES = 5_000;
-    /** What no default rule reads: one shared check result and statistics snapshot. */
-    private static final CheckResult CHECK = new CheckResult(SUBJECT, HealthStatus.HEALTHY, Duration.ofMillis(2), Optional.empty(), START);
-    private static final PoolStats STATS = new PoolStats(SUBJECT.name(), PoolRole.PRIMARY, MAX, 8, 12, 0, MAX, MAX, 250_000, 0, 0, 0, 0, 0,
-            250_000, 0, 0, 0, Duration.ofMillis(1), Duration.ofMillis(3), Duration.ofMillis(5), Duration.ofMillis(40), 0, List.of(), Map.of(),
-            BreakerState.CLOSED, Duration.ofSeconds(1), 0, 0);
+    /** What no default rule reads: the tags and details every sample shares. */
+    private static final Map<String, String> TAGS = Map.of("pool", SUBJECT.name(), "role", "primary");
+    private static final Map<String, String> DETAILS = Map.of(HealthSample.ROLE, PoolRole.PRIMARY.name(), HealthSample.BREAKER, BreakerState.CLOSED.name());
 
     /** A rule state and the sample fed to it again and again. */
     @State(Scope.Thread)
@@ -71,14 +68,13 @@ public class AlertRulesBenchmark {
         @Param({"healthy", "under-pressure"})
         public String pool;
 
-        AlertStateMachine machine;
-        PoolSample sample;
+        AlertEvaluator machine;
+        HealthSample sample;
 
         /** Builds the sample; for a pool under pressure, fires its alerts first. */
         @Setup(Level.Trial)
         public void prime() {
-            AtomicLong ids = new AtomicLong();
-            machine = new AlertStateMachine(AlertRules.defaults().rules(), ids::incrementAndGet);
+            machine = AlertRules.defaults().evaluator();
             boolean pressure = pool.equals("under-pressure");
             sample = sample(START.plusSeconds(60), pressure);
             if (pressure) {
@@ -94,14 +90,13 @@ public class AlertRulesBenchmark {
     @State(Scope.Thread)
     public static class Episodes {
 
-        AlertStateMachine machine;
+        AlertEvaluator machine;
         long minute;
 
         /** A fresh rule state. */
         @Setup(Level.Trial)
         public void open() {
-            AtomicLong ids = new AtomicLong();
-            machine = new AlertStateMachine(AlertRules.defaults().rules(), ids::incrementAndGet);
+            machine = AlertRules.defaults().evaluator();
         }
     }
 
@@ -121,12 +116,19 @@ public class AlertRulesBenchmark {
         events.consume(state.machine.accept(sample(begins.plusSeconds(31), false)));
     }
 
-    /** A sample of a pool of 20, busy and healthy or under pressure, taken at {@code at}. */
-    static PoolSample sample(Instant at, boolean pressure) {
-        return pressure
-                ? new PoolSample(0, 1, at, SUBJECT, PoolRole.PRIMARY, CHECK, MAX, 19, 1, 12, MAX, 1.0, Duration.ofMillis(3),
-                        Duration.ofMillis(600), ACQUIRES, 0, 0.0, ACQUIRES, 1.0, 20, BreakerState.CLOSED, STATS)
-                : new PoolSample(0, 1, at, SUBJECT, PoolRole.PRIMARY, CHECK, MAX, 8, 12, 0, MAX, 0.4, Duration.ofMillis(3),
-                        Duration.ofNanos(200_000), ACQUIRES, 0, 0.0, ACQUIRES, 1.0, 20, BreakerState.CLOSED, STATS);
+    /** A sample of a pool of 20, busy and healthy or under pressure, taken at {@code at}, with the pool check's readings. */
+    static HealthSample sample(Instant at, boolean pressure) {
+        int active = pressure ? 19 : 8;
+        Map<String, Reading> readings = new LinkedHashMap<>();
+        readings.put("pool.connections.allocated", Reading.count(MAX));
+        readings.put("pool.connections.active", Reading.count(active));
+        readings.put("pool.connections.idle", Reading.count(MAX - active));
+        readings.put("pool.connections.pending", Reading.count(pressure ? 12 : 0));
+        readings.put("pool.connections.max", Reading.count(MAX));
+        readings.put("pool.utilisation", Reading.ratio(pressure ? 1.0 : 0.4));
+        readings.put("pool.acquire.p95", Reading.millis(Duration.ofMillis(3)));
+        readings.put("pool.acquire.mean", Reading.counted(pressure ? 600 : 0.2, Reading.Unit.MILLISECONDS, ACQUIRES));
+        readings.put("pool.error.rate", Reading.counted(0.0, Reading.Unit.RATIO, ACQUIRES));
+        return new HealthSample(0, 1, at, SUBJECT, TAGS, HealthStatus.HEALTHY, Duration.ofMillis(2), Optional.empty(), at, readings, DETAILS, 1.0, 20);
     }
 }

@@ -5,19 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sluice.health.AlertEvent;
-import dev.sluice.health.BucketSample;
-import dev.sluice.health.CheckResult;
-import dev.sluice.health.ConnectionSample;
 import dev.sluice.health.HealthReport;
 import dev.sluice.health.HealthSample;
-import dev.sluice.health.PoolSample;
 import dev.sluice.health.Readiness;
+import dev.sluice.pool.check.Reading;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-/** The endpoint's JSON documents: reports, samples, alerts and readiness. Durations are in milliseconds. */
+/**
+ * The endpoint's JSON documents: reports, samples, alerts and readiness. Durations are in milliseconds. Every sample
+ * is rendered the same way whatever its check: its readings and details are maps.
+ */
 final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -32,15 +34,11 @@ final class Json {
         root.put("round", report.round());
         root.put("at", report.at().toString());
         ArrayNode checks = root.putArray("checks");
+        ArrayNode samples = root.putArray("samples");
         for (HealthSample sample : report.samples()) {
-            checks.add(check(sample.check()));
+            checks.add(check(sample));
+            samples.add(sampleNode(sample));
         }
-        ArrayNode pools = root.putArray("pools");
-        report.pools().forEach(s -> pools.add(sampleNode(s)));
-        ArrayNode buckets = root.putArray("buckets");
-        report.buckets().forEach(s -> buckets.add(sampleNode(s)));
-        ArrayNode connections = root.putArray("connections");
-        report.connections().forEach(s -> connections.add(sampleNode(s)));
         ArrayNode alerts = root.putArray("alerts");
         report.activeAlerts().forEach(a -> alerts.add(alertNode(a)));
         return write(root);
@@ -51,6 +49,7 @@ final class Json {
         root.put("status", "STARTING");
         root.put("ready", false);
         root.putArray("checks");
+        root.putArray("samples");
         return write(root);
     }
 
@@ -83,18 +82,18 @@ final class Json {
         return write(alertNode(event));
     }
 
-    private static ObjectNode check(CheckResult check) {
+    private static ObjectNode check(HealthSample sample) {
         ObjectNode node = MAPPER.createObjectNode();
-        node.put("kind", check.subject().kind().label());
-        node.put("subject", check.subject().name());
-        node.put("status", check.status().name());
-        node.put("latencyMs", millis(check.latency()));
-        if (check.error().isPresent()) {
-            node.put("error", check.error().get());
+        node.put("kind", sample.kind());
+        node.put("subject", sample.name());
+        node.put("status", sample.status().name());
+        node.put("latencyMs", millis(sample.latency()));
+        if (sample.error().isPresent()) {
+            node.put("error", sample.error().get());
         } else {
             node.putNull("error");
         }
-        node.put("at", check.at().toString());
+        node.put("at", sample.checkedAt().toString());
         return node;
     }
 
@@ -103,45 +102,23 @@ final class Json {
         node.put("id", sample.id());
         node.put("round", sample.round());
         node.put("at", sample.at().toString());
-        node.put("kind", sample.subject().kind().label());
-        node.put("subject", sample.subject().name());
+        node.put("kind", sample.kind());
+        node.put("subject", sample.name());
         node.put("status", sample.status().name());
-        node.set("check", check(sample.check()));
+        node.set("check", check(sample));
         node.put("checkSuccessRate", sample.checkSuccessRate());
         node.put("checks", sample.checks());
-        if (sample instanceof PoolSample p) {
-            node.put("role", p.role().name());
-            node.put("allocated", p.allocated());
-            node.put("active", p.active());
-            node.put("idle", p.idle());
-            node.put("pending", p.pending());
-            node.put("max", p.max());
-            node.put("utilisation", p.utilisation());
-            node.put("acquireP95Ms", millis(p.acquireP95()));
-            node.put("acquireMeanMs", millis(p.acquireMean()));
-            node.put("acquires", p.acquires());
-            node.put("errors", p.errors());
-            node.put("errorRate", p.errorRate());
-            node.put("attempts", p.attempts());
-            node.put("breaker", p.breakerState().name());
-        } else if (sample instanceof BucketSample b) {
-            node.put("bucket", b.bucket());
-            b.bucketStatus().ifPresent(st -> {
-                node.put("entries", st.entries());
-                node.put("bytes", st.bytes());
-            });
-            node.put("operations", b.operations());
-            node.put("errors", b.errors());
-            node.put("errorRate", b.errorRate());
-            node.put("operationsInWindow", b.operationsInWindow());
-        } else if (sample instanceof ConnectionSample c) {
-            node.put("state", c.state());
-            c.server().ifPresent(server -> node.put("server", server));
-            c.roundTrip().ifPresent(rtt -> node.put("roundTripMs", millis(rtt)));
-            node.put("reconnects", c.reconnects());
-            node.put("operations", c.operations());
-            node.put("inFlight", c.inFlight());
+        ObjectNode tags = node.putObject("tags");
+        sample.tags().forEach(tags::put);
+        ObjectNode readings = node.putObject("readings");
+        for (Map.Entry<String, Reading> e : sample.readings().entrySet()) {
+            ObjectNode reading = readings.putObject(e.getKey());
+            reading.put("value", e.getValue().value());
+            reading.put("unit", e.getValue().unit().name().toLowerCase(Locale.ROOT));
+            reading.put("basis", e.getValue().basis());
         }
+        ObjectNode details = node.putObject("details");
+        sample.details().forEach(details::put);
         return node;
     }
 
@@ -151,7 +128,7 @@ final class Json {
         node.put("state", event.state().name());
         node.put("rule", event.rule());
         node.put("severity", event.severity().name());
-        node.put("kind", event.subject().kind().label());
+        node.put("kind", event.subject().kind());
         node.put("subject", event.subject().name());
         node.put("metric", event.metric());
         number(node, "value", event.value());

@@ -2,7 +2,7 @@ package dev.sluice.health.http;
 
 import dev.sluice.health.HealthMonitor;
 import dev.sluice.health.HealthReport;
-import dev.sluice.health.HealthStatus;
+import dev.sluice.pool.check.HealthStatus;
 import dev.sluice.health.Readiness;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.ByteBuf;

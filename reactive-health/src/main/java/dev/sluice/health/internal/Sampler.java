@@ -1,17 +1,15 @@
 package dev.sluice.health.internal;
 
-import dev.sluice.health.BucketSample;
-import dev.sluice.health.CheckResult;
-import dev.sluice.health.ConnectionSample;
 import dev.sluice.health.HealthConfig;
 import dev.sluice.health.HealthSample;
-import dev.sluice.health.PoolSample;
 import dev.sluice.health.Subject;
 import dev.sluice.pool.PgPool;
 import dev.sluice.pool.PoolRegistry;
-import dev.sluice.pool.PoolStats;
+import dev.sluice.pool.check.CheckResult;
+import dev.sluice.pool.check.HealthCheck;
+import dev.sluice.pool.check.HealthStatus;
+import dev.sluice.pool.kv.ConnectionStats;
 import dev.sluice.pool.kv.KvStore;
-import dev.sluice.pool.kv.KvStoreStats;
 import dev.sluice.pool.kv.KvStores;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,61 +25,61 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * One sampling round: every check at once, each within its own time limit, then one sample per subject built from
- * the check, the statistics and the subject's history (for rates over the rate window and the check success rate).
- * A pool's statistics are read as the round begins, before its check takes a connection and gives it back, so the
- * sizes show the application's use of the pool and not the check's.
- * Rounds must not overlap; the monitor runs them one after another.
+ * One sampling round: every check at once (the registry's pools, buckets and NATS connections, then the configured
+ * checks), each within its own time limit, then one sample per check built from its result, its latency and its
+ * history (for the check success rate). A check that fails, completes empty or runs out of time is UNHEALTHY; a
+ * HEALTHY answer slower than the check's {@code degradedAfter} is DEGRADED. Rounds must not overlap; the monitor
+ * runs them one after another.
  */
 public final class Sampler {
 
     private final PoolRegistry registry;
     private final HealthConfig config;
     private final LongSupplier ids;
-    private final PoolCheck poolCheck;
-    private final BucketCheck bucketCheck;
-    private final ConnectionCheck connectionCheck;
+    private final Map<String, PoolHealthCheck> poolChecks = new ConcurrentHashMap<>();
+    private final Map<String, BucketHealthCheck> bucketChecks = new ConcurrentHashMap<>();
+    private final Map<Integer, ConnectionHealthCheck> connectionChecks = new ConcurrentHashMap<>();
     private final Map<Subject, SubjectHistory> histories = new ConcurrentHashMap<>();
+    private volatile Mono<List<Duration>> roundTrips = Mono.just(List.of());
 
-    private record PoolOutcome(PgPool pool, CheckResult check, PoolStats stats) {
-    }
-
-    private record BucketOutcome(String name, KvStore store, BucketCheck.Outcome outcome, KvStoreStats stats) {
-    }
-
-    /** A sampler of {@code registry}'s pools and KV stores, numbering samples with {@code ids}. */
+    /** A sampler of {@code registry} and the checks of {@code config}, taking sample ids from {@code ids}. */
     public Sampler(PoolRegistry registry, HealthConfig config, LongSupplier ids) {
         this.registry = registry;
         this.config = config;
         this.ids = ids;
-        this.poolCheck = new PoolCheck(new TimedCheck(config.poolCheckTimeout(), config.poolDegradedAfter(), config.scheduler()));
-        this.bucketCheck = new BucketCheck(new TimedCheck(config.bucketCheckTimeout(), config.bucketDegradedAfter(), config.scheduler()));
-        this.connectionCheck = new ConnectionCheck(new TimedCheck(config.connectionCheckTimeout(), config.connectionDegradedAfter(),
-                config.scheduler()));
     }
 
-    /** Cold: runs round {@code round} and emits its samples (pools, buckets, connections); never fails. */
+    /** Cold: runs round {@code round} and emits its samples, in the order of {@link #checks()}; never fails. */
     public Mono<List<HealthSample>> round(long round) {
         return Mono.defer(() -> {
-            Instant at = Instant.ofEpochMilli(config.scheduler().now(TimeUnit.MILLISECONDS));
-            List<PgPool> pools = registry.pools();
-            Mono<List<PoolOutcome>> poolOutcomes = Flux.fromIterable(pools)
-                    .flatMapSequential(pool -> {
-                        PoolStats before = pool.stats();
-                        return poolCheck.run(pool).map(check -> new PoolOutcome(pool, check, before));
-                    }, Math.max(1, pools.size()))
+            Instant at = now();
+            List<HealthCheck> checks = checks();
+            return Flux.fromIterable(checks)
+                    .flatMapSequential(check -> run(check).map(outcome -> sample(round, at, check, outcome)), Math.max(1, checks.size()))
                     .collectList();
-            Optional<KvStores> kv = kvStores();
-            Map<String, KvStore> stores = kv.map(KvStores::stores).orElse(Map.of());
-            Mono<List<BucketOutcome>> bucketOutcomes = Flux.fromIterable(stores.entrySet())
-                    .flatMapSequential(e -> bucketCheck.run(e.getKey(), e.getValue())
-                            .map(outcome -> new BucketOutcome(e.getKey(), e.getValue(), outcome, e.getValue().stats())), Math.max(1, stores.size()))
-                    .collectList();
-            Mono<List<ConnectionCheck.Outcome>> connectionOutcomes = kv.filter(k -> !k.stores().isEmpty())
-                    .map(connectionCheck::run).orElse(Mono.just(List.of()));
-            return Mono.zip(poolOutcomes, bucketOutcomes, connectionOutcomes)
-                    .map(t -> assemble(round, at, t.getT1(), t.getT2(), t.getT3()));
         });
+    }
+
+    /** The checks of this round: one per pool, bucket and NATS connection of the registry, then the configured ones. */
+    public List<HealthCheck> checks() {
+        List<HealthCheck> checks = new ArrayList<>();
+        for (PgPool pool : registry.pools()) {
+            checks.add(poolChecks.computeIfAbsent(pool.name(), name -> new PoolHealthCheck(pool, config)));
+        }
+        Optional<KvStores> kv = registry.config().kv().isPresent() ? Optional.of(registry.kv()) : Optional.empty();
+        Map<String, KvStore> stores = kv.map(KvStores::stores).orElse(Map.of());
+        for (Map.Entry<String, KvStore> e : stores.entrySet()) {
+            checks.add(bucketChecks.computeIfAbsent(e.getKey(), name -> new BucketHealthCheck(name, e.getValue(), config)));
+        }
+        if (kv.isPresent() && !stores.isEmpty()) {
+            KvStores k = kv.get();
+            roundTrips = k.measureRoundTrips().cache();
+            for (ConnectionStats c : k.stats().connections()) {
+                checks.add(connectionChecks.computeIfAbsent(c.index(), index -> new ConnectionHealthCheck(index, k, () -> roundTrips, config)));
+            }
+        }
+        checks.addAll(config.checks());
+        return checks;
     }
 
     /** The samples kept for {@code subject}, oldest first. */
@@ -90,78 +88,49 @@ public final class Sampler {
         return history == null ? List.of() : history.snapshot();
     }
 
-    private Optional<KvStores> kvStores() {
-        return registry.config().kv().isPresent() ? Optional.of(registry.kv()) : Optional.empty();
+    private record Outcome(CheckResult result, Duration latency, Instant at) {
     }
 
-    private List<HealthSample> assemble(long round, Instant at, List<PoolOutcome> pools, List<BucketOutcome> buckets,
-                                        List<ConnectionCheck.Outcome> connections) {
-        List<HealthSample> samples = new ArrayList<>(pools.size() + buckets.size() + connections.size());
-        for (PoolOutcome o : pools) {
-            samples.add(record(poolSample(round, at, o)));
-        }
-        for (BucketOutcome o : buckets) {
-            samples.add(record(bucketSample(round, at, o)));
-        }
-        for (ConnectionCheck.Outcome o : connections) {
-            samples.add(record(connectionSample(round, at, o)));
-        }
-        return samples;
+    private Mono<Outcome> run(HealthCheck check) {
+        Duration limit = config.timeLimitOf(check);
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            Mono<CheckResult> result = Mono.defer(check::check);
+            if (!(check instanceof SelfTimed)) {
+                result = result.timeout(limit, config.scheduler());
+            }
+            return result
+                    .switchIfEmpty(Mono.error(() -> new IllegalStateException("the check completed without a result")))
+                    .map(r -> new Outcome(degradeIfSlow(check, r, elapsed(start)), elapsed(start), now()))
+                    .onErrorResume(error -> Mono.just(new Outcome(CheckResult.unhealthy(SelfTimed.reason(error, limit)).build(),
+                            elapsed(start), now())));
+        });
     }
 
-    private HealthSample record(HealthSample sample) {
-        history(sample.subject(), true).add(sample);
+    private static CheckResult degradeIfSlow(HealthCheck check, CheckResult result, Duration latency) {
+        Optional<Duration> threshold = check.degradedAfter();
+        if (result.status() == HealthStatus.HEALTHY && threshold.isPresent() && latency.compareTo(threshold.get()) > 0) {
+            return result.toBuilder().status(HealthStatus.DEGRADED, null).build();
+        }
+        return result;
+    }
+
+    private HealthSample sample(long round, Instant at, HealthCheck check, Outcome o) {
+        Subject subject = new Subject(check.kind(), check.name());
+        SubjectHistory history = histories.computeIfAbsent(subject, s -> new SubjectHistory(config.history()));
+        CheckResult r = o.result();
+        SubjectHistory.CheckTally tally = history.tallyWith(r.status() != HealthStatus.UNHEALTHY);
+        HealthSample sample = new HealthSample(ids.getAsLong(), round, at, subject, check.tags(), r.status(), o.latency(), r.error(), o.at(),
+                r.readings(), r.details(), tally.rate(), tally.checks());
+        history.add(sample);
         return sample;
     }
 
-    private SubjectHistory history(Subject subject, boolean create) {
-        return create ? histories.computeIfAbsent(subject, s -> new SubjectHistory(config.history(), config.rateWindow())) : histories.get(subject);
+    private static Duration elapsed(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    private Optional<HealthSample> baseline(Subject subject, Instant at) {
-        return history(subject, true).baseline(at);
-    }
-
-    private PoolSample poolSample(long round, Instant at, PoolOutcome o) {
-        Subject subject = o.check().subject();
-        PoolStats s = o.stats();
-        PoolStats base = baseline(subject, at).map(b -> ((PoolSample) b).stats()).orElse(s);
-        long acquires = s.acquireCount() - base.acquireCount();
-        long errors = s.errors() - base.errors();
-        long attempts = acquires + errors;
-        Duration mean = acquires <= 0 ? Duration.ZERO : s.acquireTime().minus(base.acquireTime()).dividedBy(acquires);
-        SubjectHistory.CheckTally tally = history(subject, true).tallyWith(o.check().answered());
-        return new PoolSample(ids.getAsLong(), round, at, subject, o.pool().role(), o.check(),
-                s.allocated(), s.acquired(), s.idle(), s.pending(), s.max(), utilisation(s),
-                s.acquireP95(), mean, Math.max(0, acquires), s.errors(), attempts <= 0 ? 0 : (double) errors / attempts, Math.max(0, attempts),
-                tally.rate(), tally.checks(), s.breakerState(), s);
-    }
-
-    /**
-     * The share of the pool in use; 1 while callers wait, since a connection changing hands between two callers (or
-     * being opened for one) is not spare capacity, and counting it as such would make a saturated pool of 6 read 83%
-     * every few samples.
-     */
-    private static double utilisation(PoolStats s) {
-        return s.pending() > 0 ? 1.0 : s.utilisation();
-    }
-
-    private BucketSample bucketSample(long round, Instant at, BucketOutcome o) {
-        Subject subject = o.outcome().result().subject();
-        KvStoreStats s = o.stats();
-        KvStoreStats base = baseline(subject, at).map(b -> ((BucketSample) b).stats()).orElse(s);
-        long operations = s.totalOperations() - base.totalOperations();
-        long errors = s.totalErrors() - base.totalErrors();
-        SubjectHistory.CheckTally tally = history(subject, true).tallyWith(o.outcome().result().answered());
-        return new BucketSample(ids.getAsLong(), round, at, subject, o.outcome().result(), o.store().bucket(), o.outcome().status(),
-                s.totalOperations(), s.totalErrors(), operations <= 0 ? 0 : Math.min(1.0, (double) errors / operations), Math.max(0, operations),
-                tally.rate(), tally.checks(), s);
-    }
-
-    private ConnectionSample connectionSample(long round, Instant at, ConnectionCheck.Outcome o) {
-        Subject subject = o.result().subject();
-        SubjectHistory.CheckTally tally = history(subject, true).tallyWith(o.result().answered());
-        return new ConnectionSample(ids.getAsLong(), round, at, subject, o.result(), o.stats().status(), Optional.ofNullable(o.stats().server()),
-                o.roundTrip(), o.stats().reconnects(), o.stats().operations(), o.stats().inFlight(), tally.rate(), tally.checks());
+    private Instant now() {
+        return Instant.ofEpochMilli(config.scheduler().now(TimeUnit.MILLISECONDS));
     }
 }

@@ -1,7 +1,7 @@
 package dev.sluice.health.internal;
 
 import dev.sluice.health.HealthSample;
-import dev.sluice.health.PoolSample;
+import dev.sluice.health.SampleMetric;
 import dev.sluice.health.Subject;
 import dev.sluice.health.Trend;
 
@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Least-squares line through a pool's utilisation over time. */
+/** Least-squares line through a pool's utilisation ({@link SampleMetric#POOL_UTILISATION}) over time. */
 public final class TrendFit {
 
     private TrendFit() {
@@ -17,7 +17,7 @@ public final class TrendFit {
 
     /** The trend of {@code history} (oldest first); empty with fewer than two pool samples or no time between them. */
     public static Optional<Trend> of(Subject subject, List<HealthSample> history) {
-        List<PoolSample> pools = history.stream().filter(PoolSample.class::isInstance).map(PoolSample.class::cast).toList();
+        List<HealthSample> pools = history.stream().filter(s -> SampleMetric.POOL_UTILISATION.read(s).isPresent()).toList();
         if (pools.size() < 2) {
             return Optional.empty();
         }
@@ -25,26 +25,26 @@ public final class TrendFit {
         double n = pools.size();
         double sumX = 0;
         double sumY = 0;
-        for (PoolSample s : pools) {
+        for (HealthSample s : pools) {
             sumX += minutes(s, origin);
-            sumY += s.utilisation();
+            sumY += utilisation(s);
         }
         double meanX = sumX / n;
         double meanY = sumY / n;
         double covariance = 0;
         double variance = 0;
-        for (PoolSample s : pools) {
+        for (HealthSample s : pools) {
             double dx = minutes(s, origin) - meanX;
-            covariance += dx * (s.utilisation() - meanY);
+            covariance += dx * (utilisation(s) - meanY);
             variance += dx * dx;
         }
         if (variance == 0) {
             return Optional.empty();
         }
         double slope = covariance / variance;
-        PoolSample latest = pools.get(pools.size() - 1);
+        HealthSample latest = pools.get(pools.size() - 1);
         Duration span = Duration.between(pools.get(0).at(), latest.at());
-        return Optional.of(new Trend(subject, pools.size(), span, latest.utilisation(), slope, exhaustion(latest.utilisation(), slope)));
+        return Optional.of(new Trend(subject, pools.size(), span, utilisation(latest), slope, exhaustion(utilisation(latest), slope)));
     }
 
     private static Optional<Duration> exhaustion(double utilisation, double slopePerMinute) {
@@ -56,6 +56,10 @@ public final class TrendFit {
         }
         double minutes = (1.0 - utilisation) / slopePerMinute;
         return Optional.of(Duration.ofMillis(Math.round(Math.min(minutes, 1e9) * 60_000)));
+    }
+
+    private static double utilisation(HealthSample sample) {
+        return SampleMetric.POOL_UTILISATION.read(sample).orElseThrow().value();
     }
 
     private static double minutes(HealthSample sample, long originMillis) {

@@ -1,23 +1,16 @@
 package dev.sluice.health.micrometer;
 
 import dev.sluice.health.AlertEvent;
-import dev.sluice.health.BucketSample;
-import dev.sluice.health.ConnectionSample;
 import dev.sluice.health.HealthMonitor;
 import dev.sluice.health.HealthReport;
 import dev.sluice.health.HealthSample;
-import dev.sluice.health.HealthStatus;
-import dev.sluice.health.PoolSample;
 import dev.sluice.health.Subject;
-import dev.sluice.pool.BreakerState;
-import dev.sluice.pool.ErrorClass;
 import dev.sluice.pool.PgPool;
-import dev.sluice.pool.kv.KvErrorKind;
-import dev.sluice.pool.kv.KvOperation;
-import dev.sluice.pool.kv.LatencySummary;
+import dev.sluice.pool.PoolRegistry;
+import dev.sluice.pool.check.HealthStatus;
+import dev.sluice.pool.check.Reading;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -27,7 +20,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -36,14 +28,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Publishes a {@link HealthMonitor}'s samples, checks and alerts as Micrometer meters, with dotted names and the tags
- * {@code pool} and {@code role} (pools), {@code bucket} (KV buckets) and {@code connection} (NATS connections). The
- * full list is in the module README.
+ * Publishes a {@link HealthMonitor}'s samples, checks and alerts as Micrometer meters. The full list is in the module
+ * README.
  *
- * <p>Gauges and function counters read the latest sample of their subject, so they are as fresh as the sampling
- * interval and reading them never touches a pool. A subject's meters are registered when its first sample arrives.
- * Check latencies are recorded in timers with the 50th, 95th and 99th percentiles published; alerts and breaker
- * transitions are counted as they happen.
+ * <p>Every check, built-in or not, gets the same meters, named after its kind and tagged with its
+ * {@link dev.sluice.pool.check.HealthCheck#tags()}: {@code sluice.<kind>.health} (1 for its status), the timer
+ * {@code sluice.<kind>.check} (latency by outcome, with the 50th, 95th and 99th percentiles) and
+ * {@code sluice.<kind>.check.success.rate}; and every reading {@code r} it reports becomes a gauge named
+ * {@code sluice.<r>} (a time gauge for millisecond readings), registered when the reading first appears and NaN in a
+ * round that does not measure it. The registry's pools, KV stores and NATS connections also publish their statistics
+ * (counters of connections, acquires, retries, operations, latency percentiles, breaker state) read once per round.
+ *
+ * <p>Gauges and function counters read the latest round, so they are as fresh as the interval and reading them never
+ * touches a pool. Alerts and breaker transitions are counted as they happen.
  *
  * <pre>{@code
  * PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -58,15 +55,21 @@ public final class HealthMetrics implements MeterBinder, AutoCloseable {
     private static final double[] PERCENTILES = {0.5, 0.95, 0.99};
     private static final String[] STATUSES = {"healthy", "degraded", "unhealthy"};
 
+    private record ReadingKey(Subject subject, String reading) {
+    }
+
     private final HealthMonitor monitor;
+    private final RegistryStatistics statistics;
     private final Map<Subject, HealthSample> latest = new ConcurrentHashMap<>();
     private final Set<Subject> registered = ConcurrentHashMap.newKeySet();
+    private final Set<ReadingKey> readings = ConcurrentHashMap.newKeySet();
     private final Disposable.Composite subscriptions = Disposables.composite();
     private volatile HealthReport report;
 
     /** A binder for {@code monitor}; nothing is registered until {@link #bindTo(MeterRegistry)}. */
     public HealthMetrics(HealthMonitor monitor) {
         this.monitor = monitor;
+        this.statistics = new RegistryStatistics(monitor.registry());
     }
 
     /**
@@ -86,10 +89,12 @@ public final class HealthMetrics implements MeterBinder, AutoCloseable {
                     .tag("status", status).description("1 for the overall status of the latest round, else 0")
                     .strongReference(true).register(registry);
         }
-        for (PgPool pool : monitor.registry().pools()) {
+        PoolRegistry pools = monitor.registry();
+        for (PgPool pool : pools.pools()) {
             Tags tags = Tags.of("pool", pool.name(), "role", pool.role().name().toLowerCase(Locale.ROOT));
             subscriptions.add(pool.breakerTransitions().subscribe(t -> Counter.builder("sluice.pool.breaker.transitions")
-                    .tags(tags).tag("to", label(t.to())).description("circuit-breaker state changes").register(registry).increment()));
+                    .tags(tags).tag("to", t.to().name().toLowerCase(Locale.ROOT)).description("circuit-breaker state changes")
+                    .register(registry).increment()));
         }
         subscriptions.add(monitor.reports().subscribe(r -> record(registry, r)));
         subscriptions.add(monitor.alerts().subscribe(a -> count(registry, a)));
@@ -102,13 +107,23 @@ public final class HealthMetrics implements MeterBinder, AutoCloseable {
     }
 
     private void record(MeterRegistry registry, HealthReport r) {
+        statistics.refresh();
         report = r;
         for (HealthSample sample : r.samples()) {
             latest.put(sample.subject(), sample);
+            Tags tags = tags(sample);
             if (registered.add(sample.subject())) {
-                register(registry, sample);
+                register(registry, sample.subject(), tags);
+                statistics.register(registry, sample.subject(), tags);
             }
-            checkTimer(registry, sample).record(sample.check().latency());
+            for (Map.Entry<String, Reading> e : sample.readings().entrySet()) {
+                if (readings.add(new ReadingKey(sample.subject(), e.getKey()))) {
+                    registerReading(registry, sample.subject(), e.getKey(), e.getValue().unit(), tags);
+                }
+            }
+            Timer.builder("sluice." + sample.kind() + ".check").tags(tags).tag("status", label(sample.status()))
+                    .description("health check latency by outcome").publishPercentiles(PERCENTILES).register(registry)
+                    .record(sample.latency());
         }
     }
 
@@ -120,122 +135,29 @@ public final class HealthMetrics implements MeterBinder, AutoCloseable {
                 .register(registry).increment();
     }
 
-    private Timer checkTimer(MeterRegistry registry, HealthSample sample) {
-        String name = switch (sample.subject().kind()) {
-            case POOL -> "sluice.pool.check";
-            case BUCKET -> "sluice.kv.check";
-            case CONNECTION -> "sluice.nats.check";
-        };
-        return Timer.builder(name).tags(tags(sample)).tag("status", label(sample.status()))
-                .description("health check latency by outcome").publishPercentiles(PERCENTILES).register(registry);
-    }
-
-    private void register(MeterRegistry registry, HealthSample sample) {
-        Subject subject = sample.subject();
-        Tags tags = tags(sample);
-        String prefix = switch (subject.kind()) {
-            case POOL -> "sluice.pool";
-            case BUCKET -> "sluice.kv";
-            case CONNECTION -> "sluice.nats";
-        };
+    private void register(MeterRegistry registry, Subject subject, Tags tags) {
+        String prefix = "sluice." + subject.kind();
         for (String status : STATUSES) {
             gauge(registry, prefix + ".health", tags.and("status", status), subject, s -> label(s.status()).equals(status) ? 1 : 0,
                     "1 for the subject's status in the latest round, else 0");
         }
         gauge(registry, prefix + ".check.success.rate", tags, subject, HealthSample::checkSuccessRate, "share of recent checks that answered");
-        if (sample instanceof PoolSample) {
-            registerPool(registry, tags, subject);
-        } else if (sample instanceof BucketSample) {
-            registerBucket(registry, tags, subject);
+    }
+
+    private void registerReading(MeterRegistry registry, Subject subject, String reading, Reading.Unit unit, Tags tags) {
+        String name = "sluice." + reading;
+        String description = "the reading " + reading + " of the latest check";
+        if (unit == Reading.Unit.MILLISECONDS) {
+            TimeGauge.builder(name, this, TimeUnit.MILLISECONDS, m -> m.value(subject, reading))
+                    .tags(tags).description(description).strongReference(true).register(registry);
         } else {
-            registerConnection(registry, tags, subject);
+            gauge(registry, name, tags, subject, s -> s.value(reading), description);
         }
     }
 
-    private void registerPool(MeterRegistry registry, Tags tags, Subject subject) {
-        poolGauge(registry, "sluice.pool.connections.allocated", tags, subject, PoolSample::allocated, "connections open");
-        poolGauge(registry, "sluice.pool.connections.active", tags, subject, PoolSample::active, "connections in use");
-        poolGauge(registry, "sluice.pool.connections.idle", tags, subject, PoolSample::idle, "connections idle");
-        poolGauge(registry, "sluice.pool.connections.pending", tags, subject, PoolSample::pending, "callers waiting for a connection");
-        poolGauge(registry, "sluice.pool.connections.max", tags, subject, PoolSample::max, "the pool's maximum size");
-        poolGauge(registry, "sluice.pool.utilisation", tags, subject, PoolSample::utilisation, "share of the maximum in use");
-        poolGauge(registry, "sluice.pool.error.rate", tags, subject, PoolSample::errorRate, "failed share of acquires in the rate window");
-        for (BreakerState state : BreakerState.values()) {
-            poolGauge(registry, "sluice.pool.breaker.state", tags.and("state", label(state)), subject, p -> p.breakerState() == state ? 1 : 0,
-                    "1 for the circuit breaker's state, else 0");
-        }
-        poolCounter(registry, "sluice.pool.connections.created", tags, subject, p -> p.stats().created(), "connections opened");
-        poolCounter(registry, "sluice.pool.connections.reused", tags, subject, p -> p.stats().reused(), "acquires served by an idle connection");
-        poolCounter(registry, "sluice.pool.connections.closed", tags, subject, p -> p.stats().closed(), "connections closed");
-        poolCounter(registry, "sluice.pool.connections.recycled", tags, subject, p -> p.stats().recycled(), "connections closed after their use limit");
-        poolCounter(registry, "sluice.pool.connections.expired", tags, subject, p -> p.stats().expired(), "connections closed at the end of their lifetime");
-        poolCounter(registry, "sluice.pool.connections.idle.evicted", tags, subject, p -> p.stats().idleEvicted(), "idle connections closed above the minimum");
-        poolCounter(registry, "sluice.pool.validation.failures", tags, subject, p -> p.stats().validationFailures(), "connections that failed validation");
-        poolCounter(registry, "sluice.pool.acquire.timeouts", tags, subject, p -> p.stats().acquireTimeouts(), "acquires that timed out");
-        poolCounter(registry, "sluice.pool.acquire.rejections", tags, subject, p -> p.stats().acquireRejections(), "acquires refused by maxPendingAcquires");
-        poolCounter(registry, "sluice.pool.acquire.errors", tags, subject, p -> p.stats().acquireErrors(), "acquires that failed otherwise");
-        poolCounter(registry, "sluice.pool.leaks", tags, subject, p -> p.stats().leaks(), "connections reported as leaked");
-        for (ErrorClass kind : ErrorClass.values()) {
-            poolCounter(registry, "sluice.pool.retries", tags.and("class", kind.name().toLowerCase(Locale.ROOT)), subject,
-                    p -> p.stats().retries().getOrDefault(kind, 0L), "retries by the class of the failure that caused them");
-        }
-        FunctionTimer.builder("sluice.pool.acquire", this,
-                        m -> (long) m.pool(subject, p -> p.stats().acquireCount()),
-                        m -> m.pool(subject, p -> p.stats().acquireTime().toNanos()), TimeUnit.NANOSECONDS)
-                .tags(tags).description("successful acquires and the time they waited").register(registry);
-        for (double phi : PERCENTILES) {
-            timeGauge(registry, "sluice.pool.acquire.percentile", tags.and("phi", Double.toString(phi)), subject,
-                    s -> s instanceof PoolSample p ? nanos(percentile(p, phi)) : Double.NaN, "acquire wait percentile since the pool started");
-        }
-        timeGauge(registry, "sluice.pool.acquire.max", tags, subject, s -> s instanceof PoolSample p ? nanos(p.stats().acquireMax()) : Double.NaN,
-                "longest acquire wait since the pool started");
-    }
-
-    private void registerBucket(MeterRegistry registry, Tags tags, Subject subject) {
-        bucketGauge(registry, "sluice.kv.bucket.entries", tags, subject, b -> b.bucketStatus().map(st -> (double) st.entries()).orElse(Double.NaN),
-                "messages in the bucket's stream, as of the latest answered check");
-        bucketGauge(registry, "sluice.kv.bucket.bytes", tags, subject, b -> b.bucketStatus().map(st -> (double) st.bytes()).orElse(Double.NaN),
-                "bytes stored, as of the latest answered check");
-        bucketGauge(registry, "sluice.kv.watches", tags, subject, b -> b.stats().watches(), "watches and scans running");
-        bucketGauge(registry, "sluice.kv.error.rate", tags, subject, BucketSample::errorRate, "failed share of operations in the rate window");
-        bucketCounter(registry, "sluice.kv.cancelled", tags, subject, b -> b.stats().cancelled(), "operations cancelled by their subscriber");
-        bucketCounter(registry, "sluice.kv.watch.resets", tags, subject, b -> b.stats().watchResets(), "watch consumers re-created");
-        for (KvOperation op : KvOperation.values()) {
-            Tags opTags = tags.and("operation", op.name().toLowerCase(Locale.ROOT));
-            bucketCounter(registry, "sluice.kv.operations", opTags, subject, b -> b.stats().operations().getOrDefault(op, 0L), "operations started");
-            for (double phi : PERCENTILES) {
-                timeGauge(registry, "sluice.kv.operation.percentile", opTags.and("phi", Double.toString(phi)), subject,
-                        s -> s instanceof BucketSample b ? nanos(latency(b, op, phi)) : Double.NaN, "operation latency percentile since start");
-            }
-            timeGauge(registry, "sluice.kv.operation.max", opTags, subject,
-                    s -> s instanceof BucketSample b ? nanos(b.stats().latencies().getOrDefault(op, LatencySummary.EMPTY).max()) : Double.NaN,
-                    "slowest operation since start");
-        }
-        for (KvErrorKind kind : KvErrorKind.values()) {
-            bucketCounter(registry, "sluice.kv.errors", tags.and("kind", kind.name().toLowerCase(Locale.ROOT)), subject,
-                    b -> b.stats().errors().getOrDefault(kind, 0L), "failed operations by kind");
-        }
-    }
-
-    private void registerConnection(MeterRegistry registry, Tags tags, Subject subject) {
-        gauge(registry, "sluice.nats.connected", tags, subject, s -> s instanceof ConnectionSample c && "CONNECTED".equals(c.state()) ? 1 : 0,
-                "1 while the connection is connected, else 0");
-        gauge(registry, "sluice.nats.in.flight", tags, subject, s -> s instanceof ConnectionSample c ? c.inFlight() : Double.NaN,
-                "operations sent and not yet answered");
-        timeGauge(registry, "sluice.nats.round.trip", tags, subject,
-                s -> s instanceof ConnectionSample c ? c.roundTrip().map(HealthMetrics::nanos).orElse(Double.NaN) : Double.NaN,
-                "round-trip time measured by the latest check");
-        FunctionCounter.builder("sluice.nats.reconnects", this, m -> m.connection(subject, ConnectionSample::reconnects))
-                .tags(tags).description("reconnects since the connection was opened").register(registry);
-        FunctionCounter.builder("sluice.nats.operations", this, m -> m.connection(subject, ConnectionSample::operations))
-                .tags(tags).description("operations sent on the connection").register(registry);
-    }
-
-    private static Tags tags(HealthSample sample) {
-        if (sample instanceof PoolSample p) {
-            return Tags.of("pool", p.subject().name(), "role", p.role().name().toLowerCase(Locale.ROOT));
-        }
-        return sample instanceof BucketSample ? Tags.of("bucket", sample.subject().name()) : Tags.of("connection", sample.subject().name());
+    private double value(Subject subject, String reading) {
+        HealthSample s = latest.get(subject);
+        return s == null ? Double.NaN : s.value(reading);
     }
 
     private void gauge(MeterRegistry registry, String name, Tags tags, Subject subject, ToDoubleFunction<HealthSample> value, String description) {
@@ -246,59 +168,16 @@ public final class HealthMetrics implements MeterBinder, AutoCloseable {
                 .tags(tags).description(description).strongReference(true).register(registry);
     }
 
-    private void poolGauge(MeterRegistry registry, String name, Tags tags, Subject subject, ToDoubleFunction<PoolSample> value, String description) {
-        gauge(registry, name, tags, subject, s -> s instanceof PoolSample p ? value.applyAsDouble(p) : Double.NaN, description);
-    }
-
-    private void bucketGauge(MeterRegistry registry, String name, Tags tags, Subject subject, ToDoubleFunction<BucketSample> value, String description) {
-        gauge(registry, name, tags, subject, s -> s instanceof BucketSample b ? value.applyAsDouble(b) : Double.NaN, description);
-    }
-
-    private void timeGauge(MeterRegistry registry, String name, Tags tags, Subject subject, ToDoubleFunction<HealthSample> nanos, String description) {
-        TimeGauge.builder(name, this, TimeUnit.NANOSECONDS, m -> {
-                    HealthSample s = m.latest.get(subject);
-                    return s == null ? Double.NaN : nanos.applyAsDouble(s);
-                })
-                .tags(tags).description(description).strongReference(true).register(registry);
-    }
-
-    private void poolCounter(MeterRegistry registry, String name, Tags tags, Subject subject, ToDoubleFunction<PoolSample> value, String description) {
-        FunctionCounter.builder(name, this, m -> m.pool(subject, value)).tags(tags).description(description).register(registry);
-    }
-
-    private void bucketCounter(MeterRegistry registry, String name, Tags tags, Subject subject, ToDoubleFunction<BucketSample> value,
-                               String description) {
-        FunctionCounter.builder(name, this, m -> m.latest.get(subject) instanceof BucketSample b ? value.applyAsDouble(b) : 0)
-                .tags(tags).description(description).register(registry);
-    }
-
-    private double pool(Subject subject, ToDoubleFunction<PoolSample> value) {
-        return latest.get(subject) instanceof PoolSample p ? value.applyAsDouble(p) : 0;
-    }
-
-    private double connection(Subject subject, ToDoubleFunction<ConnectionSample> value) {
-        return latest.get(subject) instanceof ConnectionSample c ? value.applyAsDouble(c) : 0;
-    }
-
-    private static Duration percentile(PoolSample p, double phi) {
-        return phi == 0.5 ? p.stats().acquireP50() : phi == 0.95 ? p.stats().acquireP95() : p.stats().acquireP99();
-    }
-
-    private static Duration latency(BucketSample b, KvOperation op, double phi) {
-        LatencySummary summary = b.stats().latencies().getOrDefault(op, LatencySummary.EMPTY);
-        return phi == 0.5 ? summary.p50() : phi == 0.95 ? summary.p95() : summary.p99();
-    }
-
-    private static double nanos(Duration duration) {
-        return duration.toNanos();
+    private static Tags tags(HealthSample sample) {
+        Tags tags = Tags.empty();
+        for (Map.Entry<String, String> e : sample.tags().entrySet()) {
+            tags = tags.and(e.getKey(), e.getValue());
+        }
+        return tags;
     }
 
     private static String label(HealthStatus status) {
         return status.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static String label(BreakerState state) {
-        return state.name().toLowerCase(Locale.ROOT);
     }
 
     @Override

@@ -23,8 +23,14 @@ final class Endpoint implements AutoCloseable {
     final HealthEndpoint endpoint;
 
     Endpoint(RegistryConfig registryConfig, HealthConfig healthConfig, Duration keepAlive) {
+        this(registryConfig, healthConfig, keepAlive, r -> { });
+    }
+
+    /** As above, handing the started registry to {@code started} before the monitor starts. */
+    Endpoint(RegistryConfig registryConfig, HealthConfig healthConfig, Duration keepAlive, java.util.function.Consumer<PoolRegistry> started) {
         this.registry = PoolRegistry.create(registryConfig);
         registry.start().block();
+        started.accept(registry);
         this.monitor = HealthMonitor.create(registry, healthConfig);
         monitor.start().block();
         this.endpoint = HealthEndpoint.builder(monitor).port(0).keepAlive(keepAlive).start().block();

@@ -65,16 +65,21 @@ class HealthEndpointTest {
             assertThat(report.get("status").asText()).isEqualTo("HEALTHY");
             assertThat(report.get("ready").asBoolean()).isTrue();
             assertThat(StreamSupport.stream(report.get("checks").spliterator(), false).map(c -> c.get("kind").asText()))
-                    .containsExactly("pool", "bucket", "nats connection");
+                    .containsExactly("pool", "kv", "nats");
             JsonNode check = report.get("checks").get(0);
             assertThat(check.get("subject").asText()).isEqualTo("primary");
             assertThat(check.get("latencyMs").asDouble()).isPositive();
             assertThat(check.get("error").isNull()).isTrue();
-            JsonNode pool = report.get("pools").get(0);
-            assertThat(pool.get("role").asText()).isEqualTo("PRIMARY");
-            assertThat(pool.get("max").asInt()).isEqualTo(10);
-            assertThat(pool.get("breaker").asText()).isEqualTo("CLOSED");
-            assertThat(report.get("connections").get(0).get("state").asText()).isEqualTo("CONNECTED");
+            JsonNode pool = report.get("samples").get(0);
+            assertThat(pool.get("kind").asText()).isEqualTo("pool");
+            assertThat(pool.get("details").get("role").asText()).isEqualTo("PRIMARY");
+            assertThat(pool.get("readings").get("pool.connections.max").get("value").asInt()).isEqualTo(10);
+            assertThat(pool.get("readings").get("pool.utilisation").get("unit").asText()).isEqualTo("ratio");
+            assertThat(pool.get("details").get("breaker").asText()).isEqualTo("CLOSED");
+            assertThat(pool.get("tags").get("pool").asText()).isEqualTo("primary");
+            JsonNode connection = report.get("samples").get(2);
+            assertThat(connection.get("kind").asText()).isEqualTo("nats");
+            assertThat(connection.get("details").get("state").asText()).isEqualTo("CONNECTED");
 
             HttpResponse<String> live = e.get("/health/live");
             assertThat(live.statusCode()).isEqualTo(200);
@@ -192,7 +197,7 @@ class HealthEndpointTest {
     }
 
     /** Reads SSE blocks until {@code count} events or comments were read: each a map of field to value, comments under "comment". */
-    private static List<Map<String, String>> readEvents(InputStream body, int count) {
+    static List<Map<String, String>> readEvents(InputStream body, int count) {
         List<Map<String, String>> events = new ArrayList<>();
         try {
             BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));

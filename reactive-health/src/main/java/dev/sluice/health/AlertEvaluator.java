@@ -1,13 +1,9 @@
-package dev.sluice.health.internal;
+package dev.sluice.health;
 
-import dev.sluice.health.AlertEvent;
-import dev.sluice.health.AlertRule;
-import dev.sluice.health.HealthSample;
-import dev.sluice.health.HealthStatus;
-import dev.sluice.health.PoolSample;
-import dev.sluice.health.Reading;
-import dev.sluice.health.Subject;
+import dev.sluice.health.internal.Durations;
 import dev.sluice.pool.BreakerState;
+import dev.sluice.pool.check.HealthStatus;
+import dev.sluice.pool.check.Reading;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +17,12 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * The alert state of one rule set: one episode per rule and subject, fed one sample at a time. Not thread-safe: the
- * caller feeds it from one sequence of samples (see {@link AlertRule} for the semantics).
+ * The alert state of one rule set: one episode per rule and subject, fed one sample at a time, synchronously. What
+ * {@link AlertRules#evaluate} and {@link HealthMonitor} run; get one from {@link AlertRules#evaluator()} to evaluate
+ * samples without a stream (in a benchmark, or from your own sampler). Time is the samples' {@link HealthSample#at()}.
+ * Not thread-safe: feed it from one sequence of samples (see {@link AlertRule} for the semantics).
  */
-public final class AlertStateMachine {
+public final class AlertEvaluator {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -50,8 +48,7 @@ public final class AlertStateMachine {
         }
     }
 
-    /** A state machine for {@code rules}, taking event ids from {@code ids}. */
-    public AlertStateMachine(List<AlertRule> rules, LongSupplier ids) {
+    AlertEvaluator(List<AlertRule> rules, LongSupplier ids) {
         this.rules = List.copyOf(rules);
         this.ids = ids;
     }
@@ -61,7 +58,7 @@ public final class AlertStateMachine {
         List<AlertEvent> events = new ArrayList<>(0);
         boolean inhibited = inhibits(sample);
         for (AlertRule rule : rules) {
-            if (rule.metric().appliesTo(sample)) {
+            if (rule.appliesTo(sample)) {
                 evaluate(rule, sample, inhibited, events);
             }
         }
@@ -81,13 +78,13 @@ public final class AlertStateMachine {
 
     private static boolean inhibits(HealthSample sample) {
         return sample.status() == HealthStatus.UNHEALTHY
-                || sample instanceof PoolSample pool && pool.breakerState() == BreakerState.OPEN;
+                || sample.detail(HealthSample.BREAKER).filter(BreakerState.OPEN.name()::equals).isPresent();
     }
 
     private void evaluate(AlertRule rule, HealthSample sample, boolean inhibited, List<AlertEvent> events) {
         Optional<Reading> reading = rule.metric().read(sample);
         boolean enough = reading.isPresent() && reading.get().basis() >= rule.minSamples();
-        double value = reading.map(Reading::value).orElse(Double.NaN);
+        double value = reading.filter(r -> r.basis() > 0).map(Reading::value).orElse(Double.NaN);
         boolean breach = enough && rule.comparison().breaches(value, rule.fireAt());
         boolean clear = !enough || rule.comparison().clears(value, rule.resolveAt());
         Key key = new Key(rule.name(), sample.subject());
