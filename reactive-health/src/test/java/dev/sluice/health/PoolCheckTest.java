@@ -65,6 +65,38 @@ class PoolCheckTest {
     }
 
     @Test
+    void refusedConnectsShowInTheSampleAndServiceReturnsWithTheServer(TestDatabase db) {
+        try (FaultProxy proxy = FaultProxy.start(db.host(), db.port());
+             PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder()
+                     .pool(TestRegistries.pool("primary", db.at(proxy.host(), proxy.port())).minConnections(0).maxConnections(2).build())
+                     .build())) {
+            registry.start().block();
+            proxy.refuseNewConnections();
+            List<HealthSample> samples = new CopyOnWriteArrayList<>();
+            try (HealthMonitor monitor = HealthMonitor.create(registry, HealthConfig.builder().interval(INTERVAL)
+                    .poolCheckTimeout(Duration.ofMillis(800)).rules(AlertRules.none()).noSinks().build())) {
+                monitor.samples().filter(s -> s.kind().equals(Subject.POOL)).subscribe(samples::add);
+                monitor.start().block();
+
+                TestRegistries.await("refused connects in a sample", Duration.ofSeconds(15), () -> !samples.isEmpty()
+                        && last(samples).reading("pool.connect.failures").orElseThrow().value() > 0);
+                HealthSample refused = last(samples);
+                assertThat(refused.status()).as("the check's acquire is still riding out the refusals at its time limit")
+                        .isEqualTo(HealthStatus.UNHEALTHY);
+                assertThat(refused.reading("pool.connect.attempts").orElseThrow().value())
+                        .isGreaterThanOrEqualTo(refused.reading("pool.connect.failures").orElseThrow().value());
+
+                proxy.passThrough();
+                TestRegistries.await("healthy once connects succeed", Duration.ofSeconds(15), () -> lastStatus(samples) == HealthStatus.HEALTHY);
+                HealthSample back = last(samples);
+                assertThat(registry.pool("primary").stats().connectAttempts()).as("a connect succeeded after the refusals")
+                        .isGreaterThan(registry.pool("primary").stats().connectFailures());
+                assertThat(back.reading("pool.connect.attempts")).isPresent();
+            }
+        }
+    }
+
+    @Test
     void anExhaustedPoolFailsItsCheckAtTheCheckLimitInsteadOfItsAcquireTimeout(TestDatabase db) {
         try (PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder()
                 .pool(TestRegistries.pool("tiny", db).minConnections(1).maxConnections(1).acquireTimeout(Duration.ofSeconds(30)).build())

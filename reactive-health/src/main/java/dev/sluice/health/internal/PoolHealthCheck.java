@@ -94,6 +94,9 @@ public final class PoolHealthCheck implements HealthCheck, SelfTimed {
                 .reading("pool.acquire.p95", Reading.millis(s.acquireP95()))
                 .reading("pool.acquire.mean", Reading.counted(mean.toNanos() / 1_000_000.0, Reading.Unit.MILLISECONDS, acquires))
                 .reading("pool.error.rate", Reading.counted(attempts == 0 ? 0 : (double) errors / attempts, Reading.Unit.RATIO, attempts))
+                // attempts to open a server connection in the window, and those refused: the acquire rides these out
+                .reading("pool.connect.attempts", Reading.count(Math.max(0, s.connectAttempts() - base.connectAttempts())))
+                .reading("pool.connect.failures", Reading.count(Math.max(0, s.connectFailures() - base.connectFailures())))
                 .detail(HealthSample.ROLE, pool.role().name())
                 .detail(HealthSample.BREAKER, s.breakerState().name());
     }
