@@ -1,9 +1,12 @@
 package dev.sluice.pool;
 
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Row;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -23,17 +26,6 @@ public final class AgentSession {
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private final Transactions.Outcomes outcomes = new Transactions.Outcomes() {
-        @Override
-        public void committed() {
-            committed.incrementAndGet();
-        }
-
-        @Override
-        public void aborted() {
-            aborted.incrementAndGet();
-        }
-    };
 
     AgentSession(PgPool pool, String agentId, SessionLimits limits) {
         this.pool = pool;
@@ -63,12 +55,16 @@ public final class AgentSession {
 
     /**
      * As {@link PgPool#inTransaction(TxOptions, Function)}, with the agent id set in the options, each
-     * transaction limited to {@code maxStatementsPerTransaction} statements through {@link Tx}, and commits
-     * and aborts counted. Cold; same errors, plus {@link SessionLimitException}.
+     * transaction limited to {@code maxStatementsPerTransaction} statements run through its {@link Tx}, and the
+     * call's outcome counted: committed when it completes, aborted when it fails or is cancelled (a transaction
+     * the options' retry policy runs again counts once). Cold; same errors, plus {@link SessionLimitException}.
      */
     public <T> Flux<T> inTransaction(TxOptions options, Function<? super Tx, ? extends Publisher<T>> work) {
         TxOptions withAgent = options.toBuilder().agentId(agentId).build();
-        return limited(pool.transaction(withAgent, limits.maxStatementsPerTransaction(), agentId, outcomes, work));
+        return limited(pool.inTransaction(withAgent, tx -> work.apply(new LimitedTx(tx)))
+                .doOnComplete(committed::incrementAndGet)
+                .doOnError(e -> aborted.incrementAndGet())
+                .doOnCancel(aborted::incrementAndGet));
     }
 
     /** A snapshot of the session's numbers. */
@@ -91,7 +87,7 @@ public final class AgentSession {
                 refused.incrementAndGet();
                 return Flux.error(new SessionLimitException(agentId, "maxConcurrentConnections", limits.maxConcurrentConnections(), holding));
             }
-            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicBoolean done = new AtomicBoolean();
             Runnable release = () -> {
                 if (done.compareAndSet(false, true)) {
                     active.decrementAndGet();
@@ -104,5 +100,62 @@ public final class AgentSession {
     @Override
     public String toString() {
         return "AgentSession[" + agentId + " on " + pool.name() + " " + limits + "]";
+    }
+
+    /** A transaction of this session: its statements counted against {@code maxStatementsPerTransaction}. */
+    private final class LimitedTx implements Tx {
+
+        private final Tx tx;
+        private final AtomicInteger statements = new AtomicInteger();
+
+        LimitedTx(Tx tx) {
+            this.tx = tx;
+        }
+
+        @Override
+        public Connection connection() {
+            return tx.connection();
+        }
+
+        @Override
+        public TxOptions options() {
+            return tx.options();
+        }
+
+        @Override
+        public <T> Flux<T> query(String sql, Function<? super Row, ? extends T> mapper, Object... params) {
+            return Flux.defer(() -> counted().thenMany(tx.query(sql, mapper, params)));
+        }
+
+        @Override
+        public Mono<Long> update(String sql, Object... params) {
+            return Mono.defer(() -> counted().then(tx.update(sql, params)));
+        }
+
+        @Override
+        public Mono<Void> savepoint(String name) {
+            return tx.savepoint(name);
+        }
+
+        @Override
+        public Mono<Void> rollbackTo(String name) {
+            return tx.rollbackTo(name);
+        }
+
+        @Override
+        public Mono<Void> release(String name) {
+            return tx.release(name);
+        }
+
+        private Mono<Void> counted() {
+            int count = statements.incrementAndGet();
+            int limit = limits.maxStatementsPerTransaction();
+            return count > limit ? Mono.error(new SessionLimitException(agentId, "maxStatementsPerTransaction", limit, count)) : Mono.empty();
+        }
+
+        @Override
+        public String toString() {
+            return tx + " of agent " + agentId;
+        }
     }
 }

@@ -267,7 +267,13 @@ public final class PgPool {
      * the whole transaction on a fresh connection (see {@link ErrorClass#isTransient()}).
      */
     public <T> Flux<T> inTransaction(TxOptions options, Function<? super Tx, ? extends Publisher<T>> work) {
-        return transaction(options, 0, null, Transactions.Outcomes.NONE, work);
+        Throwable callSite = leakCallSite();
+        Mono<List<T>> attempt = breaker.protect(Transactions.attempt(this, acquireDetached(callSite), options, work).flux()).single();
+        RetryPolicy policy = options.retry().orElse(config.retry());
+        if (Retries.retries(policy)) {
+            attempt = attempt.retryWhen(Retries.of(policy, counters));
+        }
+        return attempt.onErrorMap(this::abortedByShutdown).contextWrite(PgPool::releaseDropped).flatMapMany(Flux::fromIterable);
     }
 
     /**
@@ -298,19 +304,6 @@ public final class PgPool {
     public AgentSession session(String agentId, SessionLimits limits) {
         TxOptions.builder().agentId(agentId);
         return new AgentSession(this, agentId, limits);
-    }
-
-    <T> Flux<T> transaction(TxOptions options, int statementLimit, String owner, Transactions.Outcomes outcomes,
-                            Function<? super Tx, ? extends Publisher<T>> work) {
-        Throwable callSite = leakCallSite();
-        Mono<List<T>> attempt = breaker.protect(Transactions.attempt(this, acquireDetached(callSite), options, statementLimit, owner, outcomes, work)
-                        .flux())
-                .single();
-        RetryPolicy policy = options.retry().orElse(config.retry());
-        if (Retries.retries(policy)) {
-            attempt = attempt.retryWhen(Retries.of(policy, counters));
-        }
-        return attempt.onErrorMap(this::abortedByShutdown).contextWrite(PgPool::releaseDropped).flatMapMany(Flux::fromIterable);
     }
 
     /**

@@ -20,44 +20,24 @@ import java.util.function.Function;
  */
 final class Transactions {
 
-    /** What a transaction's owner wants to hear about (agent sessions count outcomes). */
-    interface Outcomes {
-        Outcomes NONE = new Outcomes() {
-        };
-
-        default void committed() {
-        }
-
-        default void aborted() {
-        }
-    }
-
     private Transactions() {
     }
 
     /** One attempt: emits the work's values, collected, after the commit. */
     static <T> Mono<List<T>> attempt(PgPool pool, Mono<TrackedConnection> connection, TxOptions options,
-                                     int statementLimit, String owner, Outcomes outcomes,
                                      Function<? super Tx, ? extends Publisher<T>> work) {
         return Mono.usingWhen(connection,
                 c -> {
-                    Tx tx = new Tx(c, options, pool.name(), statementLimit, owner);
+                    Tx tx = new PooledTx(c, options, pool.name());
                     return started(c, options, pool.config(), Flux.defer(() -> work.apply(tx)))
                             .collectList()
                             .flatMap(values -> commitCheck(pool, tx, options)
                                     .then(Mono.from(c.commitTransaction()))
-                                    .doOnSuccess(v -> outcomes.committed())
                                     .thenReturn(values));
                 },
                 TrackedConnection::close,
-                (c, error) -> {
-                    outcomes.aborted();
-                    return rollbackIfOpen(c).then(Mono.from(c.close()));
-                },
-                c -> {
-                    outcomes.aborted();
-                    return c.cancelAndClose();
-                });
+                (c, error) -> rollbackIfOpen(c).then(Mono.from(c.close())),
+                TrackedConnection::cancelAndClose);
     }
 
     /**
