@@ -54,7 +54,7 @@ final class Summary {
                     t.slopePerMinute() * 100, t.samples(), t.timeToExhaustion().map(d -> d.isZero() ? ", full now" : ", full in " + words(d) + " at that rate").orElse("")))
                     .orElse("no trend yet");
             console.line(String.format(Locale.ROOT, "pool %-10s %d acquires, mean wait %s, p95 %s, max %s, %d timed out; %s", pool.name(),
-                    s.acquireCount(), Console.millis(s.acquireMean()).trim(), Console.millis(s.acquireP95()).trim(), Console.millis(s.acquireMax()).trim(),
+                    s.acquireCount(), Console.millis(s.acquireMean()).trim(), Console.millis(s.acquireLatency().p95()).trim(), Console.millis(s.acquireLatency().max()).trim(),
                     s.acquireTimeouts(), trend));
         }
         serverView(console, monitor.registry().writes());

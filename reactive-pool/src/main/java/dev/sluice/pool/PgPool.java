@@ -19,7 +19,6 @@ import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.ValidationDepth;
-import org.HdrHistogram.Histogram;
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -383,21 +382,13 @@ public final class PgPool {
     /** A snapshot of the pool's numbers. Cheap; safe to call from any thread. */
     public PoolStats stats() {
         PoolMetrics m = pool.getMetrics().orElse(null);
-        Histogram latency = counters.acquireLatencySnapshot();
         List<LeakReport> leaks;
         synchronized (leakReports) {
             leaks = List.copyOf(leakReports);
         }
-        return new PoolStats(name(), role(),
+        return counters.snapshot(name(), role(),
                 m == null ? 0 : m.allocatedSize(), m == null ? 0 : m.acquiredSize(), m == null ? 0 : m.idleSize(),
-                m == null ? 0 : m.pendingAcquireSize(), config.maxConnections(),
-                counters.created.sum(), counters.reused.sum(), counters.closed.sum(), counters.recycled.sum(),
-                counters.expired.sum(), counters.idleEvicted.sum(), counters.validationFailures.sum(),
-                counters.acquired.sum(), counters.acquireTimeouts.sum(), counters.acquireRejections.sum(), counters.acquireErrors.sum(),
-                percentile(latency, 50), percentile(latency, 95), percentile(latency, 99),
-                Duration.ofNanos(latency.getTotalCount() == 0 ? 0 : latency.getMaxValue()),
-                counters.leaks.sum(), leaks, counters.retries(), breaker.state(),
-                Duration.ofNanos(counters.acquireNanos.sum()), counters.connectAttempts.sum(), counters.connectFailures.sum());
+                m == null ? 0 : m.pendingAcquireSize(), config.maxConnections(), leaks, breaker.state());
     }
 
     /** Whether shutdown has begun. */
@@ -502,7 +493,7 @@ public final class PgPool {
             if (retries >= config.maxConnections()) {
                 return Mono.error(translate(Exceptions.retryExhausted("Retries exhausted: " + retries + "/" + retries, error), start));
             }
-            counters.validationFailures.increment();
+            counters.validationFailed();
             return checkout(start, retries + 1);
         });
     }
@@ -532,7 +523,7 @@ public final class PgPool {
         int acquired = m == null ? 0 : m.acquiredSize();
         int pending = m == null ? 0 : m.pendingAcquireSize();
         if (error instanceof R2dbcTimeoutException && String.valueOf(error.getMessage()).startsWith("Connection acquisition timed out")) {
-            counters.acquireTimeouts.increment();
+            counters.acquireTimedOut();
             String reason = "no connection within the acquire timeout of " + config.acquireTimeout().toMillis() + " ms";
             PoolCounters.ConnectError unreachable = counters.lastConnectFailure();
             if (unreachable != null && unreachable.atNanos() - start >= 0) {
@@ -544,13 +535,13 @@ public final class PgPool {
             return new PoolExhaustedException(name(), config.maxConnections(), acquired, pending, waited, reason);
         }
         if (error instanceof ConnectFailure failure) {
-            counters.acquireTimeouts.increment();
+            counters.acquireTimedOut();
             return new PoolExhaustedException(name(), config.maxConnections(), acquired, pending, waited,
                     "no connection could be opened within the acquire timeout of " + config.acquireTimeout().toMillis()
                             + " ms (" + failure.getMessage() + ")", failure.getCause());
         }
         if (error instanceof PoolAcquirePendingLimitException) {
-            counters.acquireRejections.increment();
+            counters.acquireRejected();
             return new PoolExhaustedException(name(), config.maxConnections(), acquired, pending, waited,
                     "maxPendingAcquires (" + config.maxPendingAcquires() + ") callers were already waiting");
         }
@@ -558,9 +549,9 @@ public final class PgPool {
             return shutdownError();
         }
         if (isValidationFailure(error)) {
-            counters.validationFailures.increment();
+            counters.validationFailed();
         }
-        counters.acquireErrors.increment();
+        counters.acquireFailed();
         return error;
     }
 
@@ -590,7 +581,7 @@ public final class PgPool {
         StringWriter stack = new StringWriter();
         callSite.printStackTrace(new PrintWriter(stack));
         LeakReport report = new LeakReport(name(), Instant.now().minus(held), held, thread, stack.toString());
-        counters.leaks.increment();
+        counters.leakReported();
         synchronized (leakReports) {
             if (leakReports.size() == LEAK_REPORTS_KEPT) {
                 leakReports.removeFirst();
@@ -601,9 +592,6 @@ public final class PgPool {
                 name(), held.toMillis(), config.leakDetectionThreshold().orElseThrow().toMillis(), thread, callSite);
     }
 
-    private static Duration percentile(Histogram histogram, double percentile) {
-        return Duration.ofNanos(histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile));
-    }
 
     @Override
     public String toString() {

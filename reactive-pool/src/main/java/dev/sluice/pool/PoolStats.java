@@ -24,23 +24,22 @@ import java.util.List;
  * @param acquireTimeouts       acquires that gave up on the acquire timeout
  * @param acquireRejections     acquires refused because {@code maxPendingAcquires} callers were waiting
  * @param acquireErrors         acquires that failed otherwise (for example the server refused to connect)
- * @param acquireP50            median acquire latency
- * @param acquireP95            95th percentile acquire latency
- * @param acquireP99            99th percentile acquire latency
- * @param acquireMax            slowest acquire
+ * @param acquireLatency        the successful acquires' waits: count, median, 95th and 99th percentiles, slowest
  * @param leaks                 connections reported as leaked
  * @param recentLeaks           the latest leak reports (at most 20)
  * @param retries               retries by the class of the failure that caused them
  * @param breakerState          the circuit breaker's state
  * @param acquireTime           time waited by all successful acquires together; with {@code acquireCount} it gives the
  *                              mean wait over any interval between two snapshots
+ * @param connectAttempts       attempts to open a server connection (an acquire that rides out a restart makes several)
+ * @param connectFailures       attempts to open a server connection that failed
  */
 public record PoolStats(
         String pool, PoolRole role,
         int allocated, int acquired, int idle, int pending, int max,
         long created, long reused, long closed, long recycled, long expired, long idleEvicted, long validationFailures,
         long acquireCount, long acquireTimeouts, long acquireRejections, long acquireErrors,
-        Duration acquireP50, Duration acquireP95, Duration acquireP99, Duration acquireMax,
+        LatencySummary acquireLatency,
         long leaks, List<LeakReport> recentLeaks, java.util.Map<ErrorClass, Long> retries, BreakerState breakerState,
         Duration acquireTime, long connectAttempts, long connectFailures) {
 

@@ -91,7 +91,7 @@ public final class PoolHealthCheck implements HealthCheck, SelfTimed {
                 .reading("pool.connections.pending", Reading.count(s.pending()))
                 .reading("pool.connections.max", Reading.count(s.max()))
                 .reading("pool.utilisation", Reading.ratio(utilisation(s)))
-                .reading("pool.acquire.p95", Reading.millis(s.acquireP95()))
+                .reading("pool.acquire.p95", Reading.millis(s.acquireLatency().p95()))
                 .reading("pool.acquire.mean", Reading.counted(mean.toNanos() / 1_000_000.0, Reading.Unit.MILLISECONDS, acquires))
                 .reading("pool.error.rate", Reading.counted(attempts == 0 ? 0 : (double) errors / attempts, Reading.Unit.RATIO, attempts))
                 // attempts to open a server connection in the window, and those refused: the acquire rides these out

@@ -12,7 +12,7 @@ import dev.sluice.pool.kv.KvOperation;
 import dev.sluice.pool.kv.KvStore;
 import dev.sluice.pool.kv.KvStoreStats;
 import dev.sluice.pool.kv.KvStores;
-import dev.sluice.pool.kv.LatencySummary;
+import dev.sluice.pool.LatencySummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -99,10 +99,10 @@ final class RegistryStatistics {
                 .tags(tags).description("successful acquires and the time they waited").register(meters);
         for (double phi : PERCENTILES) {
             timeGauge(meters, "sluice.pool.acquire.percentile", tags.and("phi", Double.toString(phi)),
-                    m -> m.pool(name, p -> nanos(phi == 0.5 ? p.acquireP50() : phi == 0.95 ? p.acquireP95() : p.acquireP99()), Double.NaN),
+                    m -> m.pool(name, p -> nanos(phi == 0.5 ? p.acquireLatency().p50() : phi == 0.95 ? p.acquireLatency().p95() : p.acquireLatency().p99()), Double.NaN),
                     "acquire wait percentile since the pool started");
         }
-        timeGauge(meters, "sluice.pool.acquire.max", tags, m -> m.pool(name, p -> nanos(p.acquireMax()), Double.NaN),
+        timeGauge(meters, "sluice.pool.acquire.max", tags, m -> m.pool(name, p -> nanos(p.acquireLatency().max()), Double.NaN),
                 "longest acquire wait since the pool started");
     }
 

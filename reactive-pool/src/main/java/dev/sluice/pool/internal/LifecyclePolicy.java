@@ -48,15 +48,15 @@ public final class LifecyclePolicy implements BiPredicate<Connection, PooledRefM
     @Override
     public boolean test(Connection connection, PooledRefMetadata metadata) {
         if (recycleAfterUses > 0 && metadata.acquireCount() >= recycleAfterUses) {
-            counters.recycled.increment();
+            counters.connectionRecycled();
             return true;
         }
         if (metadata.lifeTime() >= lifetimeMillis(connection)) {
-            counters.expired.increment();
+            counters.connectionExpired();
             return true;
         }
         if (metadata.idleTime() >= idleTimeoutMillis && poolSize.getAsInt() > minConnections) {
-            counters.idleEvicted.increment();
+            counters.connectionIdleEvicted();
             return true;
         }
         return false;

@@ -1,9 +1,20 @@
 package dev.sluice.pool.internal;
 
+import dev.sluice.pool.BreakerState;
+import dev.sluice.pool.ErrorClass;
+import dev.sluice.pool.LatencySummary;
+import dev.sluice.pool.LeakReport;
+import dev.sluice.pool.PoolRole;
+import dev.sluice.pool.PoolStats;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import reactor.pool.PoolMetricsRecorder;
 
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -16,51 +27,46 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PoolCounters implements PoolMetricsRecorder {
 
-    public final LongAdder created = new LongAdder();
-    public final LongAdder closed = new LongAdder();
-    public final LongAdder reused = new LongAdder();
-    public final LongAdder recycled = new LongAdder();
-    public final LongAdder expired = new LongAdder();
-    public final LongAdder idleEvicted = new LongAdder();
-    public final LongAdder validationFailures = new LongAdder();
-    public final LongAdder acquired = new LongAdder();
-    public final LongAdder acquireTimeouts = new LongAdder();
-    public final LongAdder acquireRejections = new LongAdder();
-    public final LongAdder acquireErrors = new LongAdder();
-    public final LongAdder allocationErrors = new LongAdder();
-    /** Attempts to open a server connection, and those that failed (each retry of a ride-out counts). */
-    public final LongAdder connectAttempts = new LongAdder();
-    public final LongAdder connectFailures = new LongAdder();
+    private static final long MAX_TRACKED_NANOS = TimeUnit.HOURS.toNanos(1);
+
+    private final LongAdder created = new LongAdder();
+    private final LongAdder closed = new LongAdder();
+    private final LongAdder reused = new LongAdder();
+    private final LongAdder recycled = new LongAdder();
+    private final LongAdder expired = new LongAdder();
+    private final LongAdder idleEvicted = new LongAdder();
+    private final LongAdder validationFailures = new LongAdder();
+    private final LongAdder acquired = new LongAdder();
+    private final LongAdder acquireTimeouts = new LongAdder();
+    private final LongAdder acquireRejections = new LongAdder();
+    private final LongAdder acquireErrors = new LongAdder();
+    private final LongAdder leaks = new LongAdder();
+    private final LongAdder acquireNanos = new LongAdder();
+    private final LongAdder connectAttempts = new LongAdder();
+    private final LongAdder connectFailures = new LongAdder();
+    private final EnumMap<ErrorClass, LongAdder> retries = new EnumMap<>(ErrorClass.class);
+    private final Recorder acquireLatency = new Recorder(MAX_TRACKED_NANOS, 2);
+    private final Histogram acquireLatencyTotal = new Histogram(MAX_TRACKED_NANOS, 2);
     private volatile ConnectError lastConnectFailure;
-    public final LongAdder leaks = new LongAdder();
-    /** Nanoseconds waited by all successful acquires together, for averages over any interval. */
-    public final LongAdder acquireNanos = new LongAdder();
-    private final java.util.EnumMap<dev.sluice.pool.ErrorClass, LongAdder> retries = new java.util.EnumMap<>(dev.sluice.pool.ErrorClass.class);
 
     public PoolCounters() {
-        for (dev.sluice.pool.ErrorClass kind : dev.sluice.pool.ErrorClass.values()) {
+        for (ErrorClass kind : ErrorClass.values()) {
             retries.put(kind, new LongAdder());
         }
     }
 
-    /** Counts one retry caused by a failure of this class. */
-    public void retried(dev.sluice.pool.ErrorClass kind) {
-        retries.get(kind).increment();
-    }
-
-    /** Retries so far by the class of the failure that caused them (classes never retried are left out). */
-    public java.util.Map<dev.sluice.pool.ErrorClass, Long> retries() {
-        java.util.Map<dev.sluice.pool.ErrorClass, Long> snapshot = new java.util.EnumMap<>(dev.sluice.pool.ErrorClass.class);
-        retries.forEach((kind, count) -> {
-            if (count.sum() > 0) {
-                snapshot.put(kind, count.sum());
-            }
-        });
-        return java.util.Collections.unmodifiableMap(snapshot);
-    }
-
     /** The error of a failed attempt to connect, and when it came ({@link System#nanoTime()}). */
     public record ConnectError(Throwable error, long atNanos) {
+    }
+
+    /** A server connection was opened (and its after-connect hooks succeeded). */
+    public void connectionCreated() {
+        created.increment();
+    }
+
+    /** An attempt to open a server connection began. */
+    public void connectAttempted() {
+        connectAttempts.increment();
     }
 
     /** Counts a failed attempt to connect and keeps its error as the latest. */
@@ -74,9 +80,50 @@ public final class PoolCounters implements PoolMetricsRecorder {
         return lastConnectFailure;
     }
 
-    private static final long MAX_TRACKED_NANOS = TimeUnit.HOURS.toNanos(1);
-    private final Recorder acquireLatency = new Recorder(MAX_TRACKED_NANOS, 2);
-    private final Histogram acquireLatencyTotal = new Histogram(MAX_TRACKED_NANOS, 2);
+    /** A connection was closed after its allowed number of uses. */
+    public void connectionRecycled() {
+        recycled.increment();
+    }
+
+    /** A connection was closed at the end of its lifetime. */
+    public void connectionExpired() {
+        expired.increment();
+    }
+
+    /** An idle connection above the minimum was closed. */
+    public void connectionIdleEvicted() {
+        idleEvicted.increment();
+    }
+
+    /** A connection failed validation on checkout. */
+    public void validationFailed() {
+        validationFailures.increment();
+    }
+
+    /** An acquire gave up on its timeout. */
+    public void acquireTimedOut() {
+        acquireTimeouts.increment();
+    }
+
+    /** An acquire was refused because too many callers were waiting. */
+    public void acquireRejected() {
+        acquireRejections.increment();
+    }
+
+    /** An acquire failed otherwise. */
+    public void acquireFailed() {
+        acquireErrors.increment();
+    }
+
+    /** A connection was reported as leaked. */
+    public void leakReported() {
+        leaks.increment();
+    }
+
+    /** Counts one retry caused by a failure of this class. */
+    public void retried(ErrorClass kind) {
+        retries.get(kind).increment();
+    }
 
     /** Records one successful acquire that waited {@code nanos}. */
     public void recordAcquire(long nanos) {
@@ -85,10 +132,40 @@ public final class PoolCounters implements PoolMetricsRecorder {
         acquireLatency.recordValue(Math.min(Math.max(nanos, 0), MAX_TRACKED_NANOS));
     }
 
-    /** A copy of every acquire latency recorded so far, in nanoseconds. */
-    public synchronized Histogram acquireLatencySnapshot() {
+    /**
+     * The pool's statistics: these counters with the pool's current sizes, as reactor-pool reports them, its latest
+     * leak reports and its breaker's state.
+     */
+    public PoolStats snapshot(String pool, PoolRole role, int allocated, int inUse, int idle, int pending, int max,
+                              List<LeakReport> recentLeaks, BreakerState breaker) {
+        Histogram latency = acquireLatencySnapshot();
+        LatencySummary acquires = new LatencySummary(latency.getTotalCount(), percentile(latency, 50), percentile(latency, 95),
+                percentile(latency, 99), Duration.ofNanos(latency.getTotalCount() == 0 ? 0 : latency.getMaxValue()));
+        return new PoolStats(pool, role, allocated, inUse, idle, pending, max,
+                created.sum(), reused.sum(), closed.sum(), recycled.sum(), expired.sum(), idleEvicted.sum(), validationFailures.sum(),
+                acquired.sum(), acquireTimeouts.sum(), acquireRejections.sum(), acquireErrors.sum(), acquires,
+                leaks.sum(), recentLeaks, retries(), breaker, Duration.ofNanos(acquireNanos.sum()),
+                connectAttempts.sum(), connectFailures.sum());
+    }
+
+    /** Retries so far by the class of the failure that caused them (classes never retried are left out). */
+    private Map<ErrorClass, Long> retries() {
+        Map<ErrorClass, Long> snapshot = new EnumMap<>(ErrorClass.class);
+        retries.forEach((kind, count) -> {
+            if (count.sum() > 0) {
+                snapshot.put(kind, count.sum());
+            }
+        });
+        return Collections.unmodifiableMap(snapshot);
+    }
+
+    private synchronized Histogram acquireLatencySnapshot() {
         acquireLatencyTotal.add(acquireLatency.getIntervalHistogram());
         return acquireLatencyTotal.copy();
+    }
+
+    private static Duration percentile(Histogram histogram, double percentile) {
+        return Duration.ofNanos(histogram.getTotalCount() == 0 ? 0 : histogram.getValueAtPercentile(percentile));
     }
 
     @Override
@@ -98,7 +175,7 @@ public final class PoolCounters implements PoolMetricsRecorder {
 
     @Override
     public void recordAllocationFailureAndLatency(long latencyMs) {
-        allocationErrors.increment();
+        // each failed attempt is counted in ServerConnections (connectFailed), which tries again within the acquire timeout
     }
 
     @Override

@@ -86,7 +86,7 @@ public final class ServerConnections implements ConnectionFactory {
             int[] attempts = {0};
             return Mono.defer(() -> {
                         attempts[0]++;
-                        counters.connectAttempts.increment();
+                        counters.connectAttempted();
                         return attempt();
                     })
                     .doOnError(counters::connectFailed)
@@ -94,7 +94,7 @@ public final class ServerConnections implements ConnectionFactory {
                             .filter(error -> ridesOut(error) && System.nanoTime() < deadline)
                             .onRetryExhaustedThrow((spec, signal) -> signal.failure()))
                     .onErrorMap(ServerConnections::ridesOut, error -> new ConnectFailure(attempts[0], error))
-                    .doOnNext(c -> counters.created.increment());
+                    .doOnNext(c -> counters.connectionCreated());
         });
     }
 

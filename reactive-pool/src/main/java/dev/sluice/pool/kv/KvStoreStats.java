@@ -1,5 +1,6 @@
 package dev.sluice.pool.kv;
 
+import dev.sluice.pool.LatencySummary;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package dev.sluice.pool.kv;
 
+import dev.sluice.pool.LatencySummary;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.testkit.NatsServer;
 import dev.sluice.testkit.SluiceServers;

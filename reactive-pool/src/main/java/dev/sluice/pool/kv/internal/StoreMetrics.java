@@ -1,9 +1,9 @@
 package dev.sluice.pool.kv.internal;
 
+import dev.sluice.pool.LatencySummary;
 import dev.sluice.pool.kv.KvErrorKind;
 import dev.sluice.pool.kv.KvOperation;
 import dev.sluice.pool.kv.KvStoreStats;
-import dev.sluice.pool.kv.LatencySummary;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 

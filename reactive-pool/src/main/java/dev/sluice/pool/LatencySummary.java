@@ -1,9 +1,10 @@
-package dev.sluice.pool.kv;
+package dev.sluice.pool;
 
 import java.time.Duration;
 
 /**
- * Latency of the completed operations of one kind since the stores started.
+ * Latency of completed operations of one kind since they were first counted: a pool's acquires
+ * ({@link PoolStats#acquireLatency()}), a KV store's reads and writes ({@link dev.sluice.pool.kv.KvStoreStats}).
  *
  * @param count number of operations measured
  * @param p50   median
