@@ -665,6 +665,7 @@ class PgEnvironmentTest {
                     "SLUICE_PG_URL", "not read here"));
 
             assertThat(registry.appInstances()).isEqualTo(3);
+            assertThat(registry.appInstancesSource()).isEqualTo("SLUICE_APP_INSTANCES");
             assertThat(registry.safeConnectionShare()).isEqualTo(0.7);
             assertThat(registry.capacityCheck()).isFalse();
         }
@@ -674,6 +675,9 @@ class PgEnvironmentTest {
             RegistryConfig registry = PgEnvironment.load(env("PG_USER", "app", "SLUICE_SAFE_CONNECTION_SHARE", "0.5"));
 
             assertThat(registry.appInstances()).isEqualTo(1);
+            assertThat(registry.appInstancesSource()).isEqualTo(RegistryConfig.DEFAULT_SOURCE);
+            assertThat(RegistryConfig.builder().pool(pool(registry, "primary")).appInstances(4).build().appInstancesSource())
+                    .isEqualTo("RegistryConfig.Builder.appInstances");
             assertThat(registry.safeConnectionShare()).isEqualTo(0.5);
             assertThat(registry.capacityCheck()).isTrue();
         }
