@@ -49,7 +49,8 @@ public final class KvBucketConfig {
     public static final Setting<KvStorage> STORAGE = Setting.enumeration("storage", KvStorage.class, KvStorage.FILE).env("KV_STORAGE")
             .doc("storage", null, "`file`");
     /** Maximum bucket size in bytes, -1 for unlimited. */
-    public static final Setting<Long> MAX_BUCKET_SIZE = size("maxBucketSize", Long.MAX_VALUE).env("KV_MAX_SIZE")
+    public static final Setting<Long> MAX_BUCKET_SIZE = size("maxBucketSize", Long.MAX_VALUE).range("-1 (unlimited) or a positive size")
+            .env("KV_MAX_SIZE")
             .doc("bucket size (1 KB = 1024 B), `-1` for unlimited", null, "`-1` (unlimited)");
     /** Maximum value size in bytes, -1 for unlimited. */
     public static final Setting<Long> MAX_VALUE_SIZE_SETTING = size("maxValueSize", MAX_VALUE_SIZE).env("KV_MAX_VALUE_SIZE")
@@ -65,7 +66,7 @@ public final class KvBucketConfig {
             HISTORY, ON_MISMATCH);
 
     private static Setting<Long> size(String name, long max) {
-        String range = "-1 (unlimited) or 1B to " + Sizes.format(max);
+        String range = max == Long.MAX_VALUE ? "-1 (unlimited) or a positive size" : "-1 (unlimited) or 1B to " + Sizes.format(max);
         return Setting.of(name, UNLIMITED, raw -> raw.trim().equals("-1") ? UNLIMITED : Sizes.parse(raw),
                 v -> v == UNLIMITED || (v >= 1 && v <= max) ? null : "must be " + range + ", such as 1GB", range, "size")
                 .redacting(raw -> raw, v -> v == UNLIMITED ? "-1" : Sizes.format(v));
