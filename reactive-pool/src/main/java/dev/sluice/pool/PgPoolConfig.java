@@ -79,7 +79,7 @@ public final class PgPoolConfig {
             v -> !v.isBlank() && v.length() <= 63, "must be a user name of 1 to 63 characters", "1 to 63 characters")
             .env("USER").inherited().doc("user name", null, "required");
     /** Password (secret). */
-    public static final Setting<String> PASSWORD = Setting.text("password", null, v -> true, "", "—").optional().secret()
+    public static final Setting<String> PASSWORD = Setting.secretText("password").optional()
             .env("PASSWORD").doc("password", "text (never shown)", null);
     /** TLS mode. */
     public static final Setting<SslMode> SSL_MODE = Setting.of("sslMode", SslMode.PREFER, raw -> {

@@ -42,6 +42,8 @@ public final class Setting<T> {
     private String doc = "";
     private Function<T, String> shower = String::valueOf;
     private Function<String, String> rawShower = Function.identity();
+    private T minimum;
+    private T maximum;
 
     private Setting() {
     }
@@ -63,6 +65,8 @@ public final class Setting<T> {
         c.doc = doc;
         c.shower = shower;
         c.rawShower = rawShower;
+        c.minimum = minimum;
+        c.maximum = maximum;
         return c;
     }
 
@@ -82,7 +86,7 @@ public final class Setting<T> {
     public static Setting<Integer> integer(String name, Integer defaultValue, int min, int max) {
         String range = number(min) + " to " + number(max);
         String rule = "must be a whole number between " + number(min) + " and " + number(max);
-        return base(name, defaultValue, raw -> {
+        return bounded(min, max, base(name, defaultValue, raw -> {
             String text = raw.trim();
             if (!WHOLE.matcher(text).matches()) {
                 throw new IllegalArgumentException(rule);
@@ -92,7 +96,13 @@ public final class Setting<T> {
                 throw new IllegalArgumentException(rule);
             }
             return (int) value;
-        }, value -> value < min || value > max ? rule : null, range, "count");
+        }, value -> value < min || value > max ? rule : null, range, "count"));
+    }
+
+    private static <T> Setting<T> bounded(T min, T max, Setting<T> setting) {
+        setting.minimum = min;
+        setting.maximum = max;
+        return setting;
     }
 
     /** A fraction from {@code min} to {@code max} (above {@code min} when {@code minExclusive}). */
@@ -114,8 +124,8 @@ public final class Setting<T> {
         String range = describe(min) + " to " + describe(max);
         String rule = "must be a duration " + (min.isZero() ? "from 0" : min.equals(Duration.ofMillis(1)) ? "above zero" : "of at least " + describe(min))
                 + " and at most " + describe(max) + " (" + Durations.FORMS + ")";
-        Setting<Duration> s = base(name, defaultValue, Durations::parse,
-                value -> value.compareTo(min) < 0 || value.compareTo(max) > 0 ? rule : null, range, "duration");
+        Setting<Duration> s = bounded(min, max, base(name, defaultValue, Durations::parse,
+                value -> value.compareTo(min) < 0 || value.compareTo(max) > 0 ? rule : null, range, "duration"));
         s.shower = Durations::format;
         return s;
     }
@@ -123,6 +133,11 @@ public final class Setting<T> {
     /** A text that {@code valid} accepts; {@code rule} says what is accepted. */
     public static Setting<String> text(String name, String defaultValue, Predicate<String> valid, String rule, String range) {
         return base(name, defaultValue, String::trim, value -> valid.test(value) ? null : rule, range, "text");
+    }
+
+    /** A secret text (a password, a token), taken exactly as written (spaces included) and never shown. */
+    public static Setting<String> secretText(String name) {
+        return base(name, (String) null, raw -> raw, value -> null, "—", "text (never shown)").secret();
     }
 
     /** A readable file. */
@@ -251,6 +266,16 @@ public final class Setting<T> {
     /** The default, or {@code null} when there is none. */
     public T defaultValue() {
         return defaultValue;
+    }
+
+    /** The lowest valid value of a whole-number or duration setting, else {@code null}. */
+    public T minimum() {
+        return minimum;
+    }
+
+    /** The highest valid value of a whole-number or duration setting, else {@code null}. */
+    public T maximum() {
+        return maximum;
     }
 
     /** The variable suffix ({@code MAX_CONNECTIONS}), or {@code null} when the environment cannot set it. */

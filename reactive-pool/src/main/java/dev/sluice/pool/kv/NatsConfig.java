@@ -74,10 +74,10 @@ public final class NatsConfig {
             "must be 1 to 256 characters", "1 to 256 characters").optional().env("USER").range("with `NATS_PASSWORD`")
             .doc("user of user/password authentication", null, null);
     /** Password of user/password authentication (secret). */
-    public static final Setting<String> PASSWORD = Setting.text("password", null, v -> true, "", "with `NATS_USER`").optional().secret()
+    public static final Setting<String> PASSWORD = Setting.secretText("password").range("with `NATS_USER`").optional()
             .env("PASSWORD").doc("password of user/password authentication", "text (never shown)", null);
     /** Token of token authentication (secret). */
-    public static final Setting<String> TOKEN = Setting.text("token", null, v -> true, "", "—").optional().secret()
+    public static final Setting<String> TOKEN = Setting.secretText("token").optional()
             .env("TOKEN").doc("token of token authentication", "text (never shown)", null);
     /** File holding the NKey seed of NKey authentication. */
     public static final Setting<Path> NKEY_FILE = Setting.file("nkeyFile").env("NKEY_FILE")
