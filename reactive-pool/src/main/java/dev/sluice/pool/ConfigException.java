@@ -18,9 +18,4 @@ public class ConfigException extends dev.sluice.pool.config.ConfigException {
     public ConfigException(String setting, Object value, String rule) {
         super(setting, value, rule);
     }
-
-    /** A refusal that is not about one value, stated by {@code message} in full. */
-    public ConfigException(String setting, String message) {
-        super(setting, message);
-    }
 }

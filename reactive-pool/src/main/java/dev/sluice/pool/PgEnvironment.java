@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -160,7 +159,6 @@ public final class PgEnvironment {
     /** Inherited by named pools from the default pool, in this order (the user before the password). */
     private static final List<Key<?>> CONNECTION_KEYS = KEYS.stream().filter(key -> key.setting.isInherited()).toList();
     private static final List<String> SUFFIXES;
-    private static final String SUFFIX_LIST;
     private static final Map<String, Key<?>> URL_PARAMETERS = new TreeMap<>(Map.of(
             "sslmode", SSL_MODE,
             "sslrootcert", SSL_ROOT_CERT,
@@ -203,7 +201,6 @@ public final class PgEnvironment {
         suffixes.add(SERVER_SETTINGS_SUFFIX);
         suffixes.sort(Comparator.comparingInt(String::length).reversed());
         SUFFIXES = List.copyOf(suffixes);
-        SUFFIX_LIST = SUFFIXES.stream().sorted().collect(Collectors.joining(", "));
     }
 
     private PgEnvironment() {

@@ -25,15 +25,6 @@ public class ConfigException extends IllegalArgumentException {
         this(List.of(ConfigProblem.of("", setting, value, fix)));
     }
 
-    /**
-     * One problem that is not about one value (for example two settings that contradict each other), stated by
-     * {@code message} in full.
-     */
-    public ConfigException(String setting, String message) {
-        super(message);
-        this.problems = List.of(new ConfigProblem("", setting, null, "", message));
-    }
-
     private static String message(List<ConfigProblem> problems) {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a ConfigException needs at least one problem");
