@@ -1,31 +1,21 @@
 package dev.sluice.pool;
 
 /**
- * A configuration value was refused. The message names the setting, the value and what is allowed, and
- * never contains a password.
+ * A refusal of one value, kept for the policy records that still throw it by this name. It is a
+ * {@link dev.sluice.pool.config.ConfigException} with one problem: catch that type, which every configuration
+ * of Sluice throws.
+ *
+ * @deprecated throw and catch {@link dev.sluice.pool.config.ConfigException}
  */
-public class ConfigException extends IllegalArgumentException {
-
-    private final String setting;
+@Deprecated
+public class ConfigException extends dev.sluice.pool.config.ConfigException {
 
     /**
-     * @param setting the setting, as the user wrote it (builder method or environment variable)
+     * @param setting the setting, as the user wrote it
      * @param value   the refused value as text (pass {@code "(hidden)"} for secrets)
      * @param rule    what is allowed, and if useful how to fix it
      */
     public ConfigException(String setting, Object value, String rule) {
-        super(setting + " = " + (value == null ? "(missing)" : "'" + value + "'") + " is invalid: " + rule);
-        this.setting = setting;
-    }
-
-    /** A refusal that is not about one value (for example two settings that contradict each other). */
-    public ConfigException(String setting, String message) {
-        super(message);
-        this.setting = setting;
-    }
-
-    /** The setting that was refused. */
-    public String setting() {
-        return setting;
+        super(setting, value, rule);
     }
 }

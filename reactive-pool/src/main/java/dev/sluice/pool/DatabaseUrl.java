@@ -1,5 +1,10 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.ConfigProblem;
+import dev.sluice.pool.config.Environment;
+
+import java.util.List;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -12,7 +17,8 @@ import java.util.Optional;
 
 /**
  * A PostgreSQL connection URL taken apart: {@code postgresql://[user[:password]@][host][:port][/database][?name=value&...]}
- * ({@code postgres://} is accepted too). User, password, database and query parameters are percent-decoded
+ * ({@code postgres://}, and the JDBC and R2DBC spellings {@code jdbc:postgresql://} and {@code r2dbc:postgresql://},
+ * are accepted too; their {@code user} and {@code password} parameters are read as the user and password). User, password, database and query parameters are percent-decoded
  * (RFC 3986: {@code +} stays a plus sign). Only the structure is checked here; what the parameters mean is
  * {@link PgEnvironment}'s business.
  *
@@ -52,12 +58,15 @@ final class DatabaseUrl {
     static DatabaseUrl parse(String variable, String url) {
         String shown = redact(url);
         if (url.isBlank()) {
-            throw new ConfigException(variable, variable + " is set but empty: give a URL such as " + EXAMPLE + ", or unset it");
+            throw new ConfigException(List.of(Environment.blank("", "url", variable)));
         }
         String lower = url.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("jdbc:")) {
-            throw malformed(variable, shown, "a JDBC URL is not accepted: drop the 'jdbc:' prefix and put user and password "
-                    + "before the host, as in " + EXAMPLE);
+        if (lower.startsWith("jdbc:postgresql://") || lower.startsWith("r2dbc:postgresql://")) {
+            url = url.substring(url.indexOf(':') + 1);
+            lower = lower.substring(lower.indexOf(':') + 1);
+        } else if (lower.startsWith("jdbc:") || lower.startsWith("r2dbc:")) {
+            throw malformed(variable, shown, "only the PostgreSQL forms jdbc:postgresql://, r2dbc:postgresql:// and "
+                    + "postgresql:// are accepted, as in " + EXAMPLE);
         }
         String rest;
         if (lower.startsWith("postgresql://")) {
@@ -65,7 +74,8 @@ final class DatabaseUrl {
         } else if (lower.startsWith("postgres://")) {
             rest = url.substring("postgres://".length());
         } else {
-            throw malformed(variable, shown, "must start with postgresql:// or postgres://, as in " + EXAMPLE);
+            throw malformed(variable, shown, "must start with postgresql://, postgres://, jdbc:postgresql:// or "
+                    + "r2dbc:postgresql://, as in " + EXAMPLE);
         }
 
         int authorityEnd = indexOfAny(rest, "/?#", 0);
@@ -256,7 +266,7 @@ final class DatabaseUrl {
     }
 
     private static ConfigException malformed(String variable, String shown, String rule) {
-        return new ConfigException(variable, variable + " = '" + shown + "' is invalid: " + rule);
+        return new ConfigException(List.of(new ConfigProblem("", "url", variable, shown, rule)));
     }
 
     private static int indexOfAny(String text, String characters, int from) {

@@ -1,5 +1,6 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
 import java.time.Duration;
 import java.util.Locale;
 

@@ -1,7 +1,11 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
 import io.r2dbc.spi.Connection;
 import org.reactivestreams.Publisher;
+
+import dev.sluice.pool.config.Problems;
+import dev.sluice.pool.config.Setting;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +21,10 @@ import java.util.regex.Pattern;
 
 /**
  * Every setting of one named PostgreSQL pool: immutable, made by {@link #builder(String)}, validated in one
- * place ({@link Builder#build()}), which throws a {@link ConfigException} naming the setting, the value and
- * the valid range. {@link #toString()} never shows the password.
+ * place ({@link Builder#build()}), which throws one {@link ConfigException} listing every problem, each naming
+ * the setting, the value and the valid range. Each setting is declared once, as a {@link Setting} constant of
+ * this class ({@link #SETTINGS}); the builder, {@link PgEnvironment} and the README's tables follow those
+ * declarations. {@link #toString()} never shows the password.
  *
  * <h2>Defaults, and why</h2>
  * <ul>
@@ -49,8 +55,125 @@ public final class PgPoolConfig {
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,62}");
     private static final Pattern SETTING_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?");
     private static final Pattern SETTING_VALUE = Pattern.compile("[A-Za-z0-9_.:/+-]{1,200}");
-    private static final Pattern APPLICATION_NAME = Pattern.compile("[A-Za-z0-9 _.:/-]{1,63}");
-    private static final Duration MAX_DURATION = Duration.ofDays(1);
+    private static final Pattern APPLICATION_NAME_PATTERN = Pattern.compile("[A-Za-z0-9 _.:/-]{1,63}");
+
+    private static final Duration MS = Duration.ofMillis(1);
+    private static final Duration DAY = Duration.ofDays(1);
+
+    /** What the pool is for. */
+    public static final Setting<PoolRole> ROLE = Setting.enumeration("role", PoolRole.class, PoolRole.PRIMARY).env("ROLE")
+            .doc("a named pool's role", "`primary`, `replica`, `background`, `analytics`", "from the name");
+    /** Server host. */
+    public static final Setting<String> HOST = Setting.text("host", "localhost",
+            v -> !v.isBlank() && v.chars().noneMatch(Character::isWhitespace), "must be a host name or address without spaces", "no spaces")
+            .env("HOST").inherited().doc("server host name or address", null, null);
+    /** Server port. */
+    public static final Setting<Integer> PORT = Setting.integer("port", 5432, 1, 65_535).env("PORT").inherited()
+            .doc("server port", "number", null);
+    /** Database name. */
+    public static final Setting<String> DATABASE = Setting.text("database", "postgres",
+            v -> !v.isBlank() && v.length() <= 63, "must be a database name of 1 to 63 characters", "1 to 63 characters")
+            .env("DATABASE").inherited().doc("database", null, null);
+    /** User name (required). */
+    public static final Setting<String> USER = Setting.text("user", null,
+            v -> !v.isBlank() && v.length() <= 63, "must be a user name of 1 to 63 characters", "1 to 63 characters")
+            .env("USER").inherited().doc("user name", null, "required");
+    /** Password (secret). */
+    public static final Setting<String> PASSWORD = Setting.secretText("password").optional()
+            .env("PASSWORD").doc("password", "text (never shown)", null);
+    /** TLS mode. */
+    public static final Setting<SslMode> SSL_MODE = Setting.of("sslMode", SslMode.PREFER, raw -> {
+                try {
+                    return SslMode.parse("sslMode", raw);
+                } catch (ConfigException e) {
+                    throw new IllegalArgumentException("must be one of disable, allow, prefer, require, verify-ca, verify-full");
+                }
+            }, v -> null, "—", "`disable`, `allow`, `prefer`, `require`, `verify-ca`, `verify-full`")
+            .env("SSL_MODE").inherited().doc("TLS mode", null, "`prefer`");
+    /** CA certificate file. */
+    public static final Setting<Path> SSL_ROOT_CERT = Setting.file("sslRootCert").env("SSL_ROOT_CERT").inherited()
+            .range("required with `verify-ca` and `verify-full`").doc("CA certificate file", null, null);
+    /** Client certificate file (PEM), for certificate authentication. */
+    public static final Setting<Path> SSL_CERT = Setting.file("sslCert").env("SSL_CERT").inherited()
+            .range("together with `PG_SSL_KEY`").doc("client certificate file (PEM)", null, null);
+    /** Client key file (PKCS#8 PEM) of the client certificate. */
+    public static final Setting<Path> SSL_KEY = Setting.file("sslKey").env("SSL_KEY").inherited()
+            .range("together with `PG_SSL_CERT`").doc("client key file (PKCS#8 PEM, unencrypted)", null, null);
+    /** Connections opened at start and kept when idle. */
+    public static final Setting<Integer> MIN_CONNECTIONS = Setting.integer("minConnections", 1, 0, 10_000).env("MIN_CONNECTIONS")
+            .range("0 to the maximum").doc("connections opened at start and kept when idle", null, null);
+    /** Most connections. */
+    public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("maxConnections", 10, 1, 10_000).env("MAX_CONNECTIONS")
+            .doc("most connections", null, null);
+    /** Most waiting callers. */
+    public static final Setting<Integer> MAX_PENDING_ACQUIRES = Setting.integer("maxPendingAcquires", Integer.MAX_VALUE, 1, Integer.MAX_VALUE)
+            .env("MAX_PENDING_ACQUIRES").doc("most callers waiting for a connection", null, "unbounded");
+    /** Longest wait for a connection. */
+    public static final Setting<Duration> ACQUIRE_TIMEOUT = Setting.duration("acquireTimeout", Duration.ofSeconds(5), MS, DAY)
+            .env("ACQUIRE_TIMEOUT").doc("longest wait for a connection", null, null);
+    /** Longest time to open a connection. */
+    public static final Setting<Duration> CONNECT_TIMEOUT = Setting.duration("connectTimeout", Duration.ofSeconds(5), MS, DAY)
+            .env("CONNECT_TIMEOUT").doc("longest time to open a connection", null, null);
+    /** Idle connections above the minimum are closed after this. */
+    public static final Setting<Duration> IDLE_TIMEOUT = Setting.duration("idleTimeout", Duration.ofMinutes(10), MS, DAY)
+            .env("IDLE_TIMEOUT").doc("idle connections above the minimum are closed after", null, null);
+    /** Longest life of a connection. */
+    public static final Setting<Duration> MAX_LIFETIME = Setting.duration("maxLifetime", Duration.ofMinutes(30), MS, DAY)
+            .env("MAX_LIFETIME").doc("longest life of a connection", null, null);
+    /** Share by which each connection's lifetime is randomly shortened. */
+    public static final Setting<Double> LIFETIME_JITTER = Setting.decimal("lifetimeJitter", 0.1, 0, false, 0.5)
+            .env("LIFETIME_JITTER").doc("share by which each connection's lifetime is randomly shortened", null, null);
+    /** Uses after which a connection is closed; 0 never. */
+    public static final Setting<Integer> RECYCLE_AFTER_USES = Setting.integer("recycleAfterUses", 0, 0, Integer.MAX_VALUE)
+            .env("RECYCLE_AFTER_USES").doc("close a connection after this many uses", null, "`0` (never)");
+    /** How connections are checked on checkout. */
+    public static final Setting<ValidationMode> VALIDATION = Setting.enumeration("validation", ValidationMode.class, ValidationMode.LOCAL)
+            .env("VALIDATION").doc("check on checkout", null, "`local`");
+    /** The query of {@link ValidationMode#QUERY}. */
+    public static final Setting<String> VALIDATION_QUERY = Setting.text("validationQuery", null, v -> !v.isBlank(),
+            "must be a query such as SELECT 1", "only with `query`").optional().env("VALIDATION_QUERY")
+            .doc("query of `PG_VALIDATION=query`", "SQL", null);
+    /** Time limit of one validation that makes a round trip. */
+    public static final Setting<Duration> VALIDATION_TIMEOUT = Setting.duration("validationTimeout", Duration.ofSeconds(2), MS, DAY)
+            .env("VALIDATION_TIMEOUT").doc("time limit of one validation", null, null);
+    /** {@code statement_timeout} of every connection. */
+    public static final Setting<Duration> STATEMENT_TIMEOUT = Setting.duration("statementTimeout", null, MS, DAY)
+            .orOff("Sluice sets no statement_timeout and the server's applies").env("STATEMENT_TIMEOUT")
+            .doc("`statement_timeout` of every connection", null, "none (the server's)");
+    /** {@code idle_in_transaction_session_timeout} of every connection. */
+    public static final Setting<Duration> IDLE_IN_TRANSACTION_TIMEOUT = Setting.duration("idleInTransactionTimeout",
+                    Duration.ofSeconds(60), MS, DAY)
+            .orOff("Sluice sets no idle_in_transaction_session_timeout and the server's applies").env("IDLE_IN_TRANSACTION_TIMEOUT")
+            .doc("`idle_in_transaction_session_timeout` of every connection", null, null);
+    /** {@code application_name} of every connection. */
+    public static final Setting<String> APPLICATION_NAME = Setting.text("applicationName", null,
+            v -> APPLICATION_NAME_PATTERN.matcher(v).matches(),
+            "must be 1 to 63 letters, digits, spaces or '_ . : / -' (no quotes or control characters)",
+            "1 to 63 letters, digits, spaces, `_ . : / -`").optional().env("APP_NAME")
+            .doc("`application_name` (shows in `pg_stat_activity`)", null, "`sluice-<pool>`");
+    /** Prepared statements cached per connection. */
+    public static final Setting<Integer> STATEMENT_CACHE_SIZE = Setting.integer("statementCacheSize", 256, 0, 100_000)
+            .env("STATEMENT_CACHE_SIZE").range("0 (off) to 100,000").doc("prepared statements cached per connection", null, null);
+    /** Statements slower than this are logged. */
+    public static final Setting<Duration> SLOW_QUERY_THRESHOLD = Setting.duration("slowQueryThreshold", Duration.ofSeconds(1), MS, DAY)
+            .env("SLOW_QUERY_THRESHOLD").doc("statements slower than this are logged", null, null);
+    /** Connections held longer than this are reported as leaks. */
+    public static final Setting<Duration> LEAK_DETECTION_THRESHOLD = Setting.duration("leakDetectionThreshold", null, MS, DAY)
+            .orOff("leak detection is off").env("LEAK_DETECTION_THRESHOLD")
+            .doc("report connections held longer than this", null, "off");
+    /** Time in-flight work gets at shutdown. */
+    public static final Setting<Duration> SHUTDOWN_GRACE_PERIOD = Setting.duration("shutdownGracePeriod", Duration.ofSeconds(10), Duration.ZERO, DAY)
+            .env("SHUTDOWN_GRACE_PERIOD").doc("time in-flight work gets at shutdown", "duration (`0` allowed)", null);
+    /** How often the pool looks for connections to close. */
+    public static final Setting<Duration> EVICTION_INTERVAL = Setting.duration("evictionInterval", Duration.ofSeconds(30), Duration.ofMillis(10), DAY)
+            .doc("how often idle, expired and worn-out connections are looked for", null, null);
+
+    /** Every declared setting of a pool, in the order of the README's table. */
+    public static final List<Setting<?>> SETTINGS = List.of(HOST, PORT, DATABASE, USER, PASSWORD, SSL_MODE, SSL_ROOT_CERT,
+            SSL_CERT, SSL_KEY, MIN_CONNECTIONS, MAX_CONNECTIONS, MAX_PENDING_ACQUIRES, ACQUIRE_TIMEOUT, CONNECT_TIMEOUT,
+            IDLE_TIMEOUT, MAX_LIFETIME, LIFETIME_JITTER, RECYCLE_AFTER_USES, VALIDATION, VALIDATION_QUERY, VALIDATION_TIMEOUT,
+            STATEMENT_TIMEOUT, IDLE_IN_TRANSACTION_TIMEOUT, APPLICATION_NAME, STATEMENT_CACHE_SIZE, SLOW_QUERY_THRESHOLD,
+            LEAK_DETECTION_THRESHOLD, SHUTDOWN_GRACE_PERIOD, EVICTION_INTERVAL, ROLE);
 
     private final String name;
     private final PoolRole role;
@@ -61,6 +184,8 @@ public final class PgPoolConfig {
     private final String password;
     private final SslMode sslMode;
     private final Path sslRootCert;
+    private final Path sslCert;
+    private final Path sslKey;
     private final int minConnections;
     private final int maxConnections;
     private final int maxPendingAcquires;
@@ -96,6 +221,8 @@ public final class PgPoolConfig {
         this.password = b.password;
         this.sslMode = b.sslMode;
         this.sslRootCert = b.sslRootCert;
+        this.sslCert = b.sslCert;
+        this.sslKey = b.sslKey;
         this.minConnections = b.minConnections;
         this.maxConnections = b.maxConnections;
         this.maxPendingAcquires = b.maxPendingAcquires;
@@ -175,6 +302,16 @@ public final class PgPoolConfig {
     /** CA certificate file for {@code verify-ca}/{@code verify-full}, if set. */
     public Optional<Path> sslRootCert() {
         return Optional.ofNullable(sslRootCert);
+    }
+
+    /** Client certificate (PEM) presented to the server for certificate authentication, if set. */
+    public Optional<Path> sslCert() {
+        return Optional.ofNullable(sslCert);
+    }
+
+    /** Key (PKCS#8 PEM) of {@link #sslCert()}, if set. Its path is not secret; its content is never read into a message. */
+    public Optional<Path> sslKey() {
+        return Optional.ofNullable(sslKey);
     }
 
     /** Connections kept open even when idle, opened at start. */
@@ -309,13 +446,14 @@ public final class PgPoolConfig {
     public String toString() {
         return "PgPoolConfig[" + name + " " + role + " " + user + "@" + host + ":" + port + "/" + database
                 + " password=" + (password == null ? "(none)" : "(hidden)") + " ssl=" + sslMode.libpqName()
+                + (sslCert == null ? "" : " clientCertificate=" + sslCert)
                 + " connections=" + minConnections + ".." + maxConnections + " acquireTimeout=" + acquireTimeout
                 + " app=" + applicationName + "]";
     }
 
     /**
      * Builds a {@link PgPoolConfig}. Setters only record; {@link #build()} validates everything at once and
-     * throws the first problem as a {@link ConfigException}.
+     * reports every problem together in one {@link ConfigException}.
      */
     public static final class Builder {
         private String name;
@@ -327,6 +465,8 @@ public final class PgPoolConfig {
         private String password;
         private SslMode sslMode = SslMode.PREFER;
         private Path sslRootCert;
+        private Path sslCert;
+        private Path sslKey;
         private int minConnections = 1;
         private int maxConnections = 10;
         private int maxPendingAcquires = Integer.MAX_VALUE;
@@ -366,6 +506,8 @@ public final class PgPoolConfig {
             password = c.password;
             sslMode = c.sslMode;
             sslRootCert = c.sslRootCert;
+            sslCert = c.sslCert;
+            sslKey = c.sslKey;
             minConnections = c.minConnections;
             maxConnections = c.maxConnections;
             maxPendingAcquires = c.maxPendingAcquires;
@@ -443,6 +585,29 @@ public final class PgPoolConfig {
         /** CA certificate for {@code verify-ca} and {@code verify-full}. */
         public Builder sslRootCert(Path sslRootCert) {
             this.sslRootCert = sslRootCert;
+            return this;
+        }
+
+        /**
+         * Client certificate and its key (PEM files; the key PKCS#8, unencrypted) for servers whose
+         * {@code pg_hba.conf} asks for one ({@code cert} authentication, or {@code clientcert=verify-ca|verify-full});
+         * both or neither, and not with {@code sslMode} {@code disable}.
+         */
+        public Builder sslClientCertificate(Path certificate, Path key) {
+            this.sslCert = certificate;
+            this.sslKey = key;
+            return this;
+        }
+
+        /** The client certificate alone (libpq's {@code sslcert}); see {@link #sslClientCertificate(Path, Path)}. */
+        public Builder sslCert(Path certificate) {
+            this.sslCert = certificate;
+            return this;
+        }
+
+        /** The client key alone (libpq's {@code sslkey}); see {@link #sslClientCertificate(Path, Path)}. */
+        public Builder sslKey(Path key) {
+            this.sslKey = key;
             return this;
         }
 
@@ -596,113 +761,77 @@ public final class PgPoolConfig {
         /**
          * Validates every setting and builds the configuration.
          *
-         * @throws ConfigException for the first invalid value, naming the setting ({@code pool '<name>': setting}),
-         *                         the value and the valid range
+         * @throws ConfigException listing every invalid value, each naming the setting (in scope
+         *                         {@code pool '<name>'}), the value and the valid range
          */
         public PgPoolConfig build() {
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new ConfigException("name", name, "a pool name is 1 to 63 lower-case letters, digits, '_' or '-', starting with a letter");
             }
-            String p = "pool '" + name + "': ";
-            if (role == null) {
-                throw new ConfigException(p + "role", null, "must be one of PRIMARY, REPLICA, BACKGROUND, ANALYTICS");
-            }
-            if (host == null || host.isBlank() || host.chars().anyMatch(Character::isWhitespace)) {
-                throw new ConfigException(p + "host", host, "must be a host name or address without spaces");
-            }
-            if (port < 1 || port > 65535) {
-                throw new ConfigException(p + "port", port, "must be between 1 and 65535");
-            }
-            if (database == null || database.isBlank() || database.length() > 63) {
-                throw new ConfigException(p + "database", database, "must be a database name of 1 to 63 characters");
-            }
-            if (user == null || user.isBlank() || user.length() > 63) {
-                throw new ConfigException(p + "user", user, "must be a user name of 1 to 63 characters");
-            }
-            if (sslMode == null) {
-                throw new ConfigException(p + "sslMode", null, "must be one of disable, allow, prefer, require, verify-ca, verify-full");
-            }
+            Problems p = new Problems("pool '" + name + "'");
+            p.check(ROLE, role);
+            p.check(HOST, host);
+            p.check(PORT, port);
+            p.check(DATABASE, database);
+            p.check(USER, user);
+            p.check(SSL_MODE, sslMode);
             if ((sslMode == SslMode.VERIFY_CA || sslMode == SslMode.VERIFY_FULL) && sslRootCert == null) {
-                throw new ConfigException(p + "sslRootCert", null, "is required with sslMode " + sslMode.libpqName()
+                p.add(SSL_ROOT_CERT, null, "is required with sslMode " + sslMode.libpqName()
                         + ": give the CA certificate file that signed the server's certificate");
             }
-            if (sslRootCert != null && !java.nio.file.Files.isReadable(sslRootCert)) {
-                throw new ConfigException(p + "sslRootCert", sslRootCert, "is not a readable file: give the path of the CA certificate (PEM)");
+            p.check(SSL_ROOT_CERT, sslRootCert);
+            p.check(SSL_CERT, sslCert);
+            p.check(SSL_KEY, sslKey);
+            if ((sslCert == null) != (sslKey == null)) {
+                p.add(sslCert == null ? SSL_CERT : SSL_KEY, null, "sslCert and sslKey go together: give the client certificate and its key, or neither");
             }
-            if (maxConnections < 1 || maxConnections > 10_000) {
-                throw new ConfigException(p + "maxConnections", maxConnections, "must be between 1 and 10000");
+            if (sslCert != null && sslMode == SslMode.DISABLE) {
+                p.add(SSL_MODE, sslMode, "a client certificate needs TLS: set sslMode to prefer or stricter, or remove the certificate");
             }
-            if (minConnections < 0 || minConnections > maxConnections) {
-                throw new ConfigException(p + "minConnections", minConnections, "must be between 0 and maxConnections ("
-                        + maxConnections + "); lower minConnections or raise maxConnections");
+            p.check(MAX_CONNECTIONS, maxConnections);
+            if (minConnections < 0 || (MAX_CONNECTIONS.problem(maxConnections) == null && minConnections > maxConnections)) {
+                p.add(MIN_CONNECTIONS, minConnections, "must be between 0 and maxConnections (" + maxConnections
+                        + "); lower minConnections or raise maxConnections");
             }
-            if (maxPendingAcquires < 1) {
-                throw new ConfigException(p + "maxPendingAcquires", maxPendingAcquires, "must be at least 1 (Integer.MAX_VALUE for unbounded)");
-            }
-            requireDuration(p + "acquireTimeout", acquireTimeout, Duration.ofMillis(1));
-            requireDuration(p + "connectTimeout", connectTimeout, Duration.ofMillis(1));
-            requireDuration(p + "idleTimeout", idleTimeout, Duration.ofMillis(1));
-            requireDuration(p + "maxLifetime", maxLifetime, Duration.ofMillis(1));
-            if (!(lifetimeJitter >= 0 && lifetimeJitter <= 0.5)) {
-                throw new ConfigException(p + "lifetimeJitter", lifetimeJitter, "must be between 0 and 0.5 (a fraction of maxLifetime)");
-            }
-            if (recycleAfterUses < 0) {
-                throw new ConfigException(p + "recycleAfterUses", recycleAfterUses, "must be 0 (never) or a positive number of uses");
-            }
-            if (validation == null) {
-                throw new ConfigException(p + "validation", null, "must be one of NONE, LOCAL, REMOTE, QUERY");
-            }
+            p.check(MAX_PENDING_ACQUIRES, maxPendingAcquires);
+            p.check(ACQUIRE_TIMEOUT, acquireTimeout);
+            p.check(CONNECT_TIMEOUT, connectTimeout);
+            p.check(IDLE_TIMEOUT, idleTimeout);
+            p.check(MAX_LIFETIME, maxLifetime);
+            p.check(LIFETIME_JITTER, lifetimeJitter);
+            p.check(RECYCLE_AFTER_USES, recycleAfterUses);
+            p.check(VALIDATION, validation);
             if (validation == ValidationMode.QUERY && (validationQuery == null || validationQuery.isBlank())) {
-                throw new ConfigException(p + "validationQuery", validationQuery, "is required with validation QUERY, for example 'SELECT 1'");
-            }
-            if (validation != ValidationMode.QUERY && validationQuery != null) {
-                throw new ConfigException(p + "validationQuery", validationQuery, "is only used with validation QUERY (validation is "
+                p.add(VALIDATION_QUERY, validationQuery, "is required with validation QUERY, for example 'SELECT 1'");
+            } else if (validation != null && validation != ValidationMode.QUERY && validationQuery != null) {
+                p.add(VALIDATION_QUERY, validationQuery, "is only used with validation QUERY (validation is "
                         + validation + "); set validation(QUERY) or remove the query");
             }
-            requireDuration(p + "validationTimeout", validationTimeout, Duration.ofMillis(1));
-            if (statementTimeout != null) {
-                requireDuration(p + "statementTimeout", statementTimeout, Duration.ofMillis(1));
-            }
-            if (idleInTransactionTimeout != null) {
-                requireDuration(p + "idleInTransactionTimeout", idleInTransactionTimeout, Duration.ofMillis(1));
-            }
-            if (applicationName != null && !APPLICATION_NAME.matcher(applicationName).matches()) {
-                throw new ConfigException(p + "applicationName", applicationName,
-                        "must be 1 to 63 letters, digits, spaces or '_ . : / -' (no quotes or control characters)");
-            }
-            if (statementCacheSize < 0 || statementCacheSize > 100_000) {
-                throw new ConfigException(p + "statementCacheSize", statementCacheSize, "must be between 0 (off) and 100000");
-            }
+            p.check(VALIDATION_TIMEOUT, validationTimeout);
+            p.check(STATEMENT_TIMEOUT, statementTimeout);
+            p.check(IDLE_IN_TRANSACTION_TIMEOUT, idleInTransactionTimeout);
+            p.check(APPLICATION_NAME, applicationName);
+            p.check(STATEMENT_CACHE_SIZE, statementCacheSize);
             for (Map.Entry<String, String> setting : serverSettings.entrySet()) {
                 if (setting.getKey() == null || !SETTING_NAME.matcher(setting.getKey()).matches()) {
-                    throw new ConfigException(p + "serverSetting", setting.getKey(), "must be a PostgreSQL setting name such as work_mem");
-                }
-                if (setting.getValue() == null || !SETTING_VALUE.matcher(setting.getValue()).matches()) {
-                    throw new ConfigException(p + "serverSetting " + setting.getKey(), setting.getValue(),
+                    p.add("serverSetting", setting.getKey(), "must be a PostgreSQL setting name such as work_mem");
+                } else if (setting.getValue() == null || !SETTING_VALUE.matcher(setting.getValue()).matches()) {
+                    p.add("serverSetting " + setting.getKey(), setting.getValue(),
                             "must be 1 to 200 letters, digits or '_ . : / + -', such as 256MB or off");
                 }
             }
-            requireDuration(p + "slowQueryThreshold", slowQueryThreshold, Duration.ofMillis(1));
-            if (leakDetectionThreshold != null) {
-                requireDuration(p + "leakDetectionThreshold", leakDetectionThreshold, Duration.ofMillis(1));
-            }
-            if (shutdownGracePeriod == null || shutdownGracePeriod.isNegative() || shutdownGracePeriod.compareTo(MAX_DURATION) > 0) {
-                throw new ConfigException(p + "shutdownGracePeriod", shutdownGracePeriod, "must be between 0 and 1 day");
-            }
-            requireDuration(p + "evictionInterval", evictionInterval, Duration.ofMillis(10));
+            p.check(SLOW_QUERY_THRESHOLD, slowQueryThreshold);
+            p.check(LEAK_DETECTION_THRESHOLD, leakDetectionThreshold);
+            p.check(SHUTDOWN_GRACE_PERIOD, shutdownGracePeriod);
+            p.check(EVICTION_INTERVAL, evictionInterval);
             if (retry == null) {
-                throw new ConfigException(p + "retry", null, "must be a RetryPolicy (RetryPolicy.NONE for no retry)");
+                p.add("retry", null, "must be a RetryPolicy (RetryPolicy.NONE for no retry)");
             }
             if (circuitBreaker == null) {
-                throw new ConfigException(p + "circuitBreaker", null, "must be a CircuitBreakerPolicy (CircuitBreakerPolicy.DISABLED for none)");
+                p.add("circuitBreaker", null, "must be a CircuitBreakerPolicy (CircuitBreakerPolicy.DISABLED for none)");
             }
+            p.throwIfAny();
             return new PgPoolConfig(this);
-        }
-
-        private static void requireDuration(String setting, Duration value, Duration min) {
-            if (value == null || value.compareTo(min) < 0 || value.compareTo(MAX_DURATION) > 0) {
-                throw new ConfigException(setting, value, "must be between " + min.toMillis() + " ms and 1 day");
-            }
         }
     }
 }

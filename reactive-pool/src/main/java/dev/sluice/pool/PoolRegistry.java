@@ -1,6 +1,8 @@
 package dev.sluice.pool;
 
 import dev.sluice.pool.internal.CapacityCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.sluice.pool.internal.ServerConnections;
 import dev.sluice.pool.internal.PoolCounters;
 import org.reactivestreams.Publisher;
@@ -33,6 +35,8 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class PoolRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PoolRegistry.class);
 
     private final RegistryConfig config;
     private final Map<String, PgPool> pools = new LinkedHashMap<>();
@@ -70,9 +74,25 @@ public final class PoolRegistry implements AutoCloseable {
      *         {@link CapacityException} when the sizes are unsafe, or with the server's error when a pool
      *         cannot connect, or with the KV stores' error
      */
+    /** The log line of {@link #start()} that states the instance count the capacity check assumes, and its source. */
+    String assumedInstancesMessage() {
+        return "capacity check assumes " + config.appInstances() + " application instance(s), from "
+                + config.appInstancesSource() + (config.appInstancesSource().equals(RegistryConfig.DEFAULT_SOURCE)
+                ? "; declare the real count with SLUICE_APP_INSTANCES or RegistryConfig.Builder.appInstances" : "");
+    }
+
+    private void logAssumedInstances() {
+        if (config.appInstancesSource().equals(RegistryConfig.DEFAULT_SOURCE)) {
+            LOG.warn(assumedInstancesMessage());
+        } else {
+            LOG.info(assumedInstancesMessage());
+        }
+    }
+
     public Mono<Void> start() {
+        // the capacity check multiplies by this count: an assumed 1 hides a fleet, so say where it came from
         Mono<Void> capacity = config.capacityCheck()
-                ? CapacityCheck.check(config, pool -> new ServerConnections(pool, new PoolCounters()).createUnpooled())
+                ? Mono.fromRunnable(this::logAssumedInstances).then(CapacityCheck.check(config, pool -> new ServerConnections(pool, new PoolCounters()).createUnpooled()))
                 : Mono.empty();
         Mono<Void> warm = Flux.fromIterable(pools.values()).flatMap(PgPool::warmup, Math.max(1, pools.size())).then();
         Mono<Void> stores = kv == null ? Mono.empty() : kv.start();

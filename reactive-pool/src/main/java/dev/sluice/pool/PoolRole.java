@@ -1,5 +1,6 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
 import java.util.Locale;
 
 /** What a pool is for. The role decides routing (issue 4) and sensible per-role settings. */

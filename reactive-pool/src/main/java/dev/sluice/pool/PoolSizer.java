@@ -1,5 +1,6 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
 import java.math.RoundingMode;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
@@ -55,7 +56,7 @@ public final class PoolSizer {
     /** Standard deviations above the mean that the burst estimate covers. */
     public static final double BURST_DEVIATIONS = 2.0;
 
-    private static final int MOST_CONNECTIONS = 10_000;
+    private static final int MOST_CONNECTIONS = PgPoolConfig.MAX_CONNECTIONS.maximum();
     private static final double EPSILON = 1e-9;
 
     private final double operationsPerSecond;
@@ -276,8 +277,9 @@ public final class PoolSizer {
             if (!(safeShare > 0 && safeShare <= 1)) {
                 throw new ConfigException("safeShare", safeShare, "must be above 0 and at most 1, such as 0.8");
             }
-            if (appInstances < 1 || appInstances > 10_000) {
-                throw new ConfigException("appInstances", appInstances, "must be between 1 and 10000");
+            String instances = RegistryConfig.APP_INSTANCES.problem(appInstances);
+            if (instances != null) {
+                throw new ConfigException("appInstances", appInstances, instances);
             }
             if (otherPoolsPerInstance < 0) {
                 throw new ConfigException("otherPoolsPerInstance", otherPoolsPerInstance, "must be 0 or more");

@@ -1,5 +1,10 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.Problems;
+import dev.sluice.pool.config.Setting;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,8 +21,43 @@ import java.util.Set;
  */
 public final class RegistryConfig {
 
+    /** Declared number of application instances. */
+    public static final Setting<Integer> APP_INSTANCES = Setting.integer("appInstances", 1, 1, 10_000).env("APP_INSTANCES")
+            .doc("instances of the application sharing the servers", null, null);
+    /** Share of the servers' usable connections all instances may take. */
+    public static final Setting<Double> SAFE_CONNECTION_SHARE = Setting.of("safeConnectionShare", 0.8, RegistryConfig::share,
+                    v -> v > 0 && v <= 1 ? null : "must be above 0 and at most 1, as a fraction (0.8) or a percentage (80%)",
+                    "above 0, at most 1", "fraction or percentage (`0.8`, `80%`)")
+            .env("SAFE_CONNECTION_SHARE").doc("share of the servers' usable connections all instances may take", null, null);
+    /** Whether start-up checks the pools' sizes against {@code max_connections}. */
+    public static final Setting<Boolean> CAPACITY_CHECK = Setting.bool("capacityCheck", true).env("CAPACITY_CHECK")
+            .doc("check pool sizes against `max_connections` at start", null, null);
+    /** How long a routing health result is trusted. */
+    public static final Setting<Duration> HEALTH_PERIOD = Setting.duration("healthPeriod", Duration.ofSeconds(30),
+            Duration.ofMillis(10), Duration.ofHours(1));
+    /** Time limit of one routing health check. */
+    public static final Setting<Duration> HEALTH_TIMEOUT = Setting.duration("healthTimeout", Duration.ofSeconds(2),
+            Duration.ofMillis(1), Duration.ofMinutes(1));
+    /** Every declared setting of a registry. */
+    public static final List<Setting<?>> SETTINGS = List.of(APP_INSTANCES, SAFE_CONNECTION_SHARE, CAPACITY_CHECK,
+            HEALTH_PERIOD, HEALTH_TIMEOUT);
+    /** {@link #appInstancesSource()} when nothing set the count. */
+    public static final String DEFAULT_SOURCE = "the default: neither RegistryConfig.Builder.appInstances nor SLUICE_APP_INSTANCES was set";
+
+    private static double share(String raw) {
+        String text = raw.trim();
+        boolean percent = text.endsWith("%");
+        String number = percent ? text.substring(0, text.length() - 1).trim() : text;
+        if (!number.matches("[0-9]{1,6}(\\.[0-9]{1,9})?|\\.[0-9]{1,9}")) {
+            throw new IllegalArgumentException("must be above 0 and at most 1, as a fraction (0.8) or a percentage (80%)");
+        }
+        double value = Double.parseDouble(number);
+        return percent ? value / 100 : value;
+    }
+
     private final List<PgPoolConfig> pools;
     private final int appInstances;
+    private final String appInstancesSource;
     private final double safeConnectionShare;
     private final boolean capacityCheck;
     private final java.time.Duration healthPeriod;
@@ -27,6 +67,7 @@ public final class RegistryConfig {
     private RegistryConfig(Builder b) {
         this.pools = List.copyOf(b.pools);
         this.appInstances = b.appInstances;
+        this.appInstancesSource = b.appInstancesSource;
         this.safeConnectionShare = b.safeConnectionShare;
         this.capacityCheck = b.capacityCheck;
         this.healthPeriod = b.healthPeriod;
@@ -52,6 +93,15 @@ public final class RegistryConfig {
     /** How many instances of the application run against the same servers (each has these pools). */
     public int appInstances() {
         return appInstances;
+    }
+
+    /**
+     * Where {@link #appInstances()} came from: {@code RegistryConfig.Builder.appInstances}, the environment variable
+     * that set it, or {@link #DEFAULT_SOURCE}. The registry logs the count and this at start, because a count
+     * assumed rather than declared makes the capacity check too lenient by the number of instances.
+     */
+    public String appInstancesSource() {
+        return appInstancesSource;
     }
 
     /** Fraction of the server's usable connections all instances together may take. */
@@ -85,6 +135,7 @@ public final class RegistryConfig {
     public static final class Builder {
         private final List<PgPoolConfig> pools = new ArrayList<>();
         private int appInstances = 1;
+        private String appInstancesSource = DEFAULT_SOURCE;
         private double safeConnectionShare = 0.8;
         private boolean capacityCheck = true;
         private java.time.Duration healthPeriod = java.time.Duration.ofSeconds(30);
@@ -126,7 +177,13 @@ public final class RegistryConfig {
 
         /** Declared number of application instances, 1 to 10,000; 1 by default. */
         public Builder appInstances(int appInstances) {
+            return appInstances(appInstances, "RegistryConfig.Builder.appInstances");
+        }
+
+        /** Declared number of application instances, and where the number came from (for the start-up log). */
+        public Builder appInstances(int appInstances, String source) {
             this.appInstances = appInstances;
+            this.appInstancesSource = java.util.Objects.requireNonNull(source, "source");
             return this;
         }
 
@@ -145,38 +202,32 @@ public final class RegistryConfig {
         /**
          * Validates and builds.
          *
-         * @throws ConfigException when there is no pool, two pools share a name, more than one pool is
-         *                         {@link PoolRole#PRIMARY}, or a number is out of range
+         * @throws ConfigException listing every problem: no pool, two pools sharing a name, more than one pool
+         *                         {@link PoolRole#PRIMARY}, a number out of range
          */
         public RegistryConfig build() {
+            Problems p = new Problems("registry");
             if (pools.isEmpty() && kv == null) {
-                throw new ConfigException("pools", "a registry needs at least one pool or KV configuration: add one with pool(PgPoolConfig) or kv(NatsConfig)");
+                p.add("pools", null, "a registry needs at least one pool or KV configuration: add one with pool(PgPoolConfig) or kv(NatsConfig)");
             }
             Set<String> names = new HashSet<>();
             int primaries = 0;
             for (PgPoolConfig pool : pools) {
                 if (!names.add(pool.name())) {
-                    throw new ConfigException("pools", pool.name(), "two pools are named '" + pool.name() + "'; pool names must be unique");
+                    p.add("pools", pool.name(), "two pools are named '" + pool.name() + "'; pool names must be unique");
                 }
                 if (pool.role() == PoolRole.PRIMARY) {
                     primaries++;
                 }
             }
             if (primaries > 1) {
-                throw new ConfigException("pools", primaries + " pools have role PRIMARY; at most one may (give the others REPLICA, BACKGROUND or ANALYTICS)");
+                p.add("pools", primaries + " PRIMARY pools", "at most one pool may have role PRIMARY (give the others REPLICA, BACKGROUND or ANALYTICS)");
             }
-            if (appInstances < 1 || appInstances > 10_000) {
-                throw new ConfigException("appInstances", appInstances, "must be between 1 and 10000");
-            }
-            if (!(safeConnectionShare > 0 && safeConnectionShare <= 1)) {
-                throw new ConfigException("safeConnectionShare", safeConnectionShare, "must be above 0 and at most 1, such as 0.8");
-            }
-            if (healthPeriod == null || healthPeriod.toMillis() < 10 || healthPeriod.compareTo(java.time.Duration.ofHours(1)) > 0) {
-                throw new ConfigException("healthPeriod", healthPeriod, "must be between 10 ms and 1 h");
-            }
-            if (healthTimeout == null || healthTimeout.toMillis() < 1 || healthTimeout.compareTo(java.time.Duration.ofMinutes(1)) > 0) {
-                throw new ConfigException("healthTimeout", healthTimeout, "must be between 1 ms and 1 min");
-            }
+            p.check(APP_INSTANCES, appInstances);
+            p.check(SAFE_CONNECTION_SHARE, safeConnectionShare);
+            p.check(HEALTH_PERIOD, healthPeriod);
+            p.check(HEALTH_TIMEOUT, healthTimeout);
+            p.throwIfAny();
             return new RegistryConfig(this);
         }
     }

@@ -1,5 +1,9 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.Problems;
+import dev.sluice.pool.config.Setting;
+
 import java.time.Duration;
 
 /**
@@ -16,25 +20,33 @@ import java.time.Duration;
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, double jitter) {
 
+    /** Total attempts including the first. */
+    public static final Setting<Integer> MAX_ATTEMPTS = Setting.integer("maxAttempts", 1, 1, 100);
+    /** Wait before the first retry. */
+    public static final Setting<Duration> BASE_DELAY = Setting.duration("baseDelay", Duration.ofMillis(10), Duration.ofMillis(1),
+            Duration.ofMinutes(1));
+    /** Longest wait (at least {@code baseDelay}). */
+    public static final Setting<Duration> MAX_DELAY = Setting.duration("maxDelay", Duration.ofSeconds(1), Duration.ofMillis(1),
+            Duration.ofMinutes(10));
+    /** Randomisation of each wait. */
+    public static final Setting<Double> JITTER = Setting.decimal("jitter", 0.5, 0, false, 1);
+
     /** No retry. */
     public static final RetryPolicy NONE = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), 0);
 
     /**
-     * @throws ConfigException naming the field, the value and the valid range
+     * @throws ConfigException listing every field out of range, each with its value and the valid range
      */
     public RetryPolicy {
-        if (maxAttempts < 1 || maxAttempts > 100) {
-            throw new ConfigException("retry maxAttempts", maxAttempts, "must be between 1 and 100");
+        Problems problems = new Problems("retry");
+        problems.check(MAX_ATTEMPTS, maxAttempts);
+        problems.check(BASE_DELAY, baseDelay);
+        problems.check(MAX_DELAY, maxDelay);
+        if (maxDelay != null && baseDelay != null && BASE_DELAY.problem(baseDelay) == null && maxDelay.compareTo(baseDelay) < 0) {
+            problems.add(MAX_DELAY, maxDelay, "must be at least baseDelay (" + BASE_DELAY.show(baseDelay) + ")");
         }
-        if (baseDelay == null || baseDelay.compareTo(Duration.ofMillis(1)) < 0 || baseDelay.compareTo(Duration.ofMinutes(1)) > 0) {
-            throw new ConfigException("retry baseDelay", baseDelay, "must be between 1 ms and 1 min");
-        }
-        if (maxDelay == null || maxDelay.compareTo(baseDelay) < 0 || maxDelay.compareTo(Duration.ofMinutes(10)) > 0) {
-            throw new ConfigException("retry maxDelay", maxDelay, "must be between baseDelay (" + baseDelay + ") and 10 min");
-        }
-        if (!(jitter >= 0 && jitter <= 1)) {
-            throw new ConfigException("retry jitter", jitter, "must be between 0 and 1");
-        }
+        problems.check(JITTER, jitter);
+        problems.throwIfAny();
     }
 
     /** A policy of {@code maxAttempts} with 10 ms base, 1 s max and 0.5 jitter: a sensible start for transaction conflicts. */

@@ -1,5 +1,7 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
+
 /**
  * Limits of an {@link AgentSession}. Exceeding one fails the work at once with a
  * {@link SessionLimitException} naming the agent, the limit and the value; nothing waits.

@@ -1,5 +1,6 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
 import java.util.Locale;
 
 /** TLS mode of a PostgreSQL connection, with libpq's names and meanings. */

@@ -1,5 +1,10 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.ConfigProblem;
+import dev.sluice.pool.config.Setting;
+
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -30,6 +35,11 @@ public final class TxOptions {
     /** The range a transaction timeout is clamped to. */
     public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
     public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+    /** The agent running a transaction; checked when set, because it reaches the server as the application name. */
+    public static final Setting<String> AGENT = Setting.text("agentId", null, v -> AGENT_ID.matcher(v).matches(),
+            "must match ^[A-Za-z0-9-]{1,40}$ (letters, digits and dashes)", "1 to 40 letters, digits and dashes");
+    /** The statement timeout of a transaction, clamped to {@link #MIN_TIMEOUT} .. {@link #MAX_TIMEOUT}. */
+    public static final Setting<Duration> TIMEOUT = Setting.duration("timeout", null, MIN_TIMEOUT, MAX_TIMEOUT).optional();
 
     /** Read committed, no SET LOCAL values, no check, the pool's retry policy. */
     public static final TxOptions DEFAULT = builder().build();
@@ -121,7 +131,11 @@ public final class TxOptions {
                 + (commitCheck != null ? " with commit check" : "") + (retry != null ? " retry=" + retry.maxAttempts() : "") + "]";
     }
 
-    /** Builds {@link TxOptions}; invalid values fail in the setter with a {@link ConfigException}. */
+    /**
+     * Builds {@link TxOptions}. Unlike the other builders, each setter refuses its value at once with a
+     * {@link ConfigException} (a setter's value never depends on another's, and callers such as
+     * {@code PgPool.session} validate an agent id by setting it).
+     */
     public static final class Builder {
         private Isolation isolation;
         private WorkKind workKind;
@@ -156,7 +170,8 @@ public final class TxOptions {
         /** The transaction's statement timeout, clamped to 1 s .. 1 h. */
         public Builder timeout(Duration timeout) {
             if (timeout == null) {
-                throw new ConfigException("timeout", null, "must be a duration (it is clamped to 1 s .. 1 h)");
+                throw new ConfigException(List.of(ConfigProblem.of("transaction", TIMEOUT.name(), null,
+                        "must be a duration (it is clamped to 1 s .. 1 h)")));
             }
             this.timeout = timeout.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : timeout.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : timeout;
             return this;
@@ -168,8 +183,9 @@ public final class TxOptions {
          * @throws ConfigException when it is not 1 to 40 letters, digits or dashes (nothing else reaches the server)
          */
         public Builder agentId(String agentId) {
-            if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
-                throw new ConfigException("agentId", agentId, "must match ^[A-Za-z0-9-]{1,40}$ (letters, digits and dashes)");
+            String problem = AGENT.problem(agentId);
+            if (problem != null) {
+                throw new ConfigException(List.of(ConfigProblem.of("transaction", AGENT.name(), agentId, problem)));
             }
             this.agentId = agentId;
             return this;

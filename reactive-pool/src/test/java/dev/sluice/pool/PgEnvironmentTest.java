@@ -1,5 +1,7 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.Environment;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -123,7 +125,7 @@ class PgEnvironmentTest {
         @ParameterizedTest
         @ValueSource(strings = {
                 "mysql://alice:Hunter2-Zebra@db/app",
-                "jdbc:postgresql://db/app?user=alice&password=Hunter2-Zebra",
+                "jdbc:mysql://db/app?user=alice&password=Hunter2-Zebra",
                 "postgresql://alice:Hunter2-Zebra@db:54x2/app",
                 "postgresql://alice:Hunter2-Zebra@db:70000/app",
                 "postgresql://alice:Hunter2-Zebra@db1,db2/app",
@@ -140,7 +142,7 @@ class PgEnvironmentTest {
                 "postgresql://alice:Hunter2-Zebra@db/app?sslmode",
                 "postgresql://alice:Hunter2-Zebra@db/app?sslmode=",
                 "postgresql://alice:Hunter2-Zebra@db/app?target_session_attrs=any",
-                "postgresql://alice:Hunter2-Zebra@db/app?password=Hunter2-Zebra",
+                "postgresql://alice:Hunter2-Zebra@db/app?password=Other-Zebra",
                 "postgresql://alice:Hunter2-Zebra@db/app?connect_timeout=0",
                 "postgresql://alice:Hunter2-Zebra@db/app?connect_timeout=soon",
                 "postgresql://alice:Hunter2-Zebra@db/app?statement_timeout=-1",
@@ -182,7 +184,8 @@ class PgEnvironmentTest {
         void unknownQueryParameterIsNamedWithTheSupportedList() {
             assertRefused(env("DATABASE_URL", "postgresql://alice@db/app?target_session_attrs=any"), "DATABASE_URL")
                     .hasMessageContaining("'target_session_attrs'")
-                    .hasMessageContaining("application_name, connect_timeout, options, sslmode, sslrootcert, statement_timeout");
+                    .hasMessageContaining("application_name, connect_timeout, options, password, sslcert, sslkey, sslmode, "
+                            + "sslrootcert, statement_timeout, user");
         }
 
         @Test
@@ -192,10 +195,115 @@ class PgEnvironmentTest {
                     .hasMessageContaining("disable, allow, prefer, require, verify-ca, verify-full");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {
+                "jdbc:postgresql://db.internal:6432/orders?user=alice&password=" + PASSWORD + "&sslmode=require",
+                "r2dbc:postgresql://alice:" + PASSWORD + "@db.internal:6432/orders?sslmode=require",
+                "postgresql://alice:" + PASSWORD + "@db.internal:6432/orders?sslmode=require",
+        })
+        void jdbcAndR2dbcFormsAreReadAsThePostgresqlUrl(String url) {
+            PgPoolConfig config = primary(env("DATABASE_URL", url));
+
+            assertThat(config.host()).isEqualTo("db.internal");
+            assertThat(config.port()).isEqualTo(6432);
+            assertThat(config.database()).isEqualTo("orders");
+            assertThat(config.user()).isEqualTo("alice");
+            assertThat(config.password()).contains(PASSWORD);
+            assertThat(config.sslMode()).isEqualTo(SslMode.REQUIRE);
+        }
+
         @Test
-        void jdbcUrlIsRefusedWithTheFix() {
-            assertRefused(env("DATABASE_URL", "jdbc:postgresql://db/app"), "DATABASE_URL")
-                    .hasMessageContaining("drop the 'jdbc:' prefix");
+        void otherJdbcUrlsAreRefusedWithTheAcceptedForms() {
+            assertRefused(env("DATABASE_URL", "jdbc:mysql://db/app"), "DATABASE_URL")
+                    .hasMessageContaining("jdbc:postgresql://, r2dbc:postgresql:// and postgresql://");
+        }
+
+        @Test
+        void clientCertificateComesFromTheUrlParameters() {
+            PgPoolConfig config = primary(env("DATABASE_URL", "postgresql://alice@db/app?sslmode=require&sslcert="
+                    + CA_FILE + "&sslkey=" + CA_FILE));
+
+            assertThat(config.sslCert()).contains(CA_FILE);
+            assertThat(config.sslKey()).contains(CA_FILE);
+        }
+    }
+
+    @Nested
+    class LibpqAliases {
+
+        @ParameterizedTest
+        @CsvSource({
+                "PGHOST, db.internal, host",
+                "PGPORT, 6432, port",
+                "PGDATABASE, orders, database",
+                "PGUSER, alice, user",
+                "PGSSLMODE, require, sslMode",
+                "PGAPPNAME, orders-api, applicationName",
+                "PGCONNECT_TIMEOUT, 7, connectTimeout",
+        })
+        void libpqVariableSetsTheDefaultPool(String variable, String value, String setting) {
+            Map<String, String> env = env(variable, value);
+            if (!variable.equals("PGUSER")) {
+                env.put("PG_USER", "app");
+            }
+            PgPoolConfig config = primary(env);
+
+            Object actual = switch (setting) {
+                case "host" -> config.host();
+                case "port" -> String.valueOf(config.port());
+                case "database" -> config.database();
+                case "user" -> config.user();
+                case "sslMode" -> config.sslMode().libpqName();
+                case "applicationName" -> config.applicationName();
+                default -> config.connectTimeout();
+            };
+            assertThat(actual).isEqualTo(setting.equals("connectTimeout") ? Duration.ofSeconds(7) : value);
+        }
+
+        @Test
+        void libpqPasswordAndCertificatesSetTheDefaultPool() {
+            PgPoolConfig config = primary(env("PGUSER", "app", "PGPASSWORD", PASSWORD, "PGSSLMODE", "verify-ca",
+                    "PGSSLROOTCERT", CA_FILE.toString(), "PGSSLCERT", CA_FILE.toString(), "PGSSLKEY", CA_FILE.toString()));
+
+            assertThat(config.password()).contains(PASSWORD);
+            assertThat(config.sslRootCert()).contains(CA_FILE);
+            assertThat(config.sslCert()).contains(CA_FILE);
+            assertThat(config.sslKey()).contains(CA_FILE);
+        }
+
+        @Test
+        void pgSslCertAndKeySetTheClientCertificateAndNamedPoolsInheritIt() {
+            RegistryConfig registry = PgEnvironment.load(env("PG_USER", "app", "PG_SSL_MODE", "require",
+                    "PG_SSL_CERT", CA_FILE.toString(), "PG_SSL_KEY", CA_FILE.toString(), "PG_REPLICA_HOST", "db2"));
+
+            assertThat(pool(registry, "replica").sslCert()).contains(CA_FILE);
+            assertThat(pool(registry, "replica").sslKey()).contains(CA_FILE);
+        }
+
+        @Test
+        void aliasAndOwnVariableThatAgreeAreAccepted() {
+            PgPoolConfig config = primary(env("PG_USER", "app", "PGUSER", "app", "PGCONNECT_TIMEOUT", "10", "PG_CONNECT_TIMEOUT", "10s"));
+
+            assertThat(config.user()).isEqualTo("app");
+            assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        }
+
+        @Test
+        void aliasAndOwnVariableThatDisagreeAreRefusedNamingBoth() {
+            assertRefused(env("PG_USER", "app", "PGHOST", "db1", "PG_HOST", "db2"), "PG_HOST")
+                    .hasMessageContaining("PG_HOST = 'db2'")
+                    .hasMessageContaining("PGHOST = 'db1'")
+                    .hasMessageContaining("keep one");
+            ConfigException passwords = refusal(env("PG_USER", "app", "PGPASSWORD", PASSWORD, "PG_PASSWORD", "Other-Secret-42"));
+            assertThat(passwords.getMessage()).contains("PGPASSWORD", "PG_PASSWORD", "not shown")
+                    .doesNotContain(PASSWORD).doesNotContain("Other-Secret-42");
+        }
+
+        @Test
+        void aliasAndUrlThatDisagreeAreRefusedNamingBoth() {
+            assertRefused(env("DATABASE_URL", "postgresql://alice@db1/app", "PGHOST", "db2"), "PGHOST")
+                    .hasMessageContaining("PGHOST = 'db2'")
+                    .hasMessageContaining("DATABASE_URL (host) = 'db1'");
         }
     }
 
@@ -276,7 +384,7 @@ class PgEnvironmentTest {
                     "PG_MAX_CONNECTIONS", "25",
                     "PG_MAX_PENDING_ACQUIRES", "500",
                     "PG_ACQUIRE_TIMEOUT", "750ms",
-                    "PG_CONNECT_TIMEOUT", "7",
+                    "PG_CONNECT_TIMEOUT", "7s",
                     "PG_IDLE_TIMEOUT", "5m",
                     "PG_MAX_LIFETIME", "1h",
                     "PG_LIFETIME_JITTER", "0.2",
@@ -284,7 +392,7 @@ class PgEnvironmentTest {
                     "PG_VALIDATION", "query",
                     "PG_VALIDATION_QUERY", "SELECT 1",
                     "PG_VALIDATION_TIMEOUT", "1s",
-                    "PG_STATEMENT_TIMEOUT", "30000",
+                    "PG_STATEMENT_TIMEOUT", "PT30S",
                     "PG_IDLE_IN_TRANSACTION_TIMEOUT", "45s",
                     "PG_APP_NAME", "orders-api",
                     "PG_STATEMENT_CACHE_SIZE", "0",
@@ -331,11 +439,13 @@ class PgEnvironmentTest {
                 "PG_ACQUIRE_TIMEOUT, 2min, PT2M",
                 "PG_ACQUIRE_TIMEOUT, 1h, PT1H",
                 "PG_ACQUIRE_TIMEOUT, 24h, PT24H",
-                "PG_CONNECT_TIMEOUT, 10, PT10S",
+                "PG_ACQUIRE_TIMEOUT, 1d, PT24H",
+                "PG_ACQUIRE_TIMEOUT, PT1M30S, PT1M30S",
+                "PG_ACQUIRE_TIMEOUT, pt250s, PT4M10S",
                 "PG_CONNECT_TIMEOUT, 1500ms, PT1.5S",
-                "PG_STATEMENT_TIMEOUT, 1500, PT1.5S",
+                "PGCONNECT_TIMEOUT, 10, PT10S",
                 "PG_STATEMENT_TIMEOUT, 2m, PT2M",
-                "PG_IDLE_IN_TRANSACTION_TIMEOUT, 60000, PT1M",
+                "PG_IDLE_IN_TRANSACTION_TIMEOUT, 1m, PT1M",
         })
         void durationsTakeSuffixesAndBareNumbersOnlyWherePostgresqlDefinesTheUnit(String variable, String value,
                                                                                    Duration expected) {
@@ -343,7 +453,7 @@ class PgEnvironmentTest {
 
             Duration actual = switch (variable) {
                 case "PG_ACQUIRE_TIMEOUT" -> config.acquireTimeout();
-                case "PG_CONNECT_TIMEOUT" -> config.connectTimeout();
+                case "PG_CONNECT_TIMEOUT", "PGCONNECT_TIMEOUT" -> config.connectTimeout();
                 case "PG_STATEMENT_TIMEOUT" -> config.statementTimeout().orElseThrow();
                 default -> config.idleInTransactionTimeout().orElseThrow();
             };
@@ -352,17 +462,20 @@ class PgEnvironmentTest {
 
         @ParameterizedTest
         @CsvSource({
-                "PG_ACQUIRE_TIMEOUT, 5, a bare number is refused",
-                "PG_IDLE_TIMEOUT, 600, a bare number is refused",
-                "PG_ACQUIRE_TIMEOUT, 1.5s, at most 1 day",
-                "PG_ACQUIRE_TIMEOUT, 5 sec, at most 1 day",
+                "PG_ACQUIRE_TIMEOUT, 5, write 5s, 5ms or",
+                "PG_IDLE_TIMEOUT, 600, a bare number's unit would be a guess",
+                "PG_CONNECT_TIMEOUT, 10, a bare number's unit would be a guess",
+                "PG_STATEMENT_TIMEOUT, 1500, a bare number's unit would be a guess",
+                "PG_ACQUIRE_TIMEOUT, 1.5s, 250ms, 30s, 5m, 1h",
+                "PG_ACQUIRE_TIMEOUT, 5 sec, 250ms, 30s, 5m, 1h",
                 "PG_ACQUIRE_TIMEOUT, 0s, above zero",
-                "PG_CONNECT_TIMEOUT, 0, seconds (as libpq's connect_timeout)",
-                "PG_STATEMENT_TIMEOUT, -5, milliseconds (PostgreSQL's unit)",
+                "PG_CONNECT_TIMEOUT, 0, above zero",
+                "PG_STATEMENT_TIMEOUT, -5, 250ms, 30s, 5m, 1h",
                 "PG_STATEMENT_TIMEOUT, 0, above zero",
                 "PG_MAX_LIFETIME, 25h, at most 1 day",
-                "PG_LEAK_DETECTION_THRESHOLD, soon, or off (leak detection is off)",
-                "PG_ACQUIRE_TIMEOUT, off, 500ms, 30s, 2m (or 2min), 1h",
+                "PG_MAX_LIFETIME, PT-5S, must not be negative",
+                "PG_LEAK_DETECTION_THRESHOLD, soon, ISO-8601 (PT30S)",
+                "PG_ACQUIRE_TIMEOUT, off, 250ms, 30s, 5m, 1h",
         })
         void badDurationIsRefusedNamingVariableValueAndRule(String variable, String value, String rule) {
             assertRefused(env("PG_USER", "app", variable, value), variable)
@@ -396,7 +509,7 @@ class PgEnvironmentTest {
                 "PG_RECYCLE_AFTER_USES, -3, between 0 and 2,147,483,647",
                 "PG_STATEMENT_CACHE_SIZE, 100001, between 0 and 100,000",
                 "PG_LIFETIME_JITTER, 0.7, between 0 and 0.5",
-                "PG_VALIDATION, ping, NONE, LOCAL, REMOTE, QUERY",
+                "PG_VALIDATION, ping, none, local, remote, query",
                 "PG_SSL_MODE, sometimes, disable, allow, prefer, require, verify-ca, verify-full",
         })
         void badValueIsRefusedNamingVariableValueAndRange(String variable, String value, String range) {
@@ -432,7 +545,7 @@ class PgEnvironmentTest {
         @Test
         void missingRequiredSettingNamesTheVariableToSet() {
             assertRefused(env("PG_HOST", "db.internal"), "PG_USER")
-                    .hasMessageContaining("user = (missing)");
+                    .hasMessageContaining("PG_USER = (missing) (pool 'primary': user): is required");
         }
 
         @Test
@@ -463,10 +576,43 @@ class PgEnvironmentTest {
         }
 
         @Test
-        void unknownPgVariableIsRefusedListingTheKeys() {
-            assertRefused(env("PG_USER", "app", "PG_MAX_CONECTIONS", "50"), "PG_MAX_CONECTIONS")
-                    .hasMessageContaining("not a Sluice variable")
-                    .hasMessageContaining("MAX_CONNECTIONS");
+        void unknownPgVariableIsAWarningNamingTheClosestKnownOne() {
+            Environment env = Environment.of(env("PG_USER", "app", "PG_MAX_CONECTIONS", "50", "PG_REPLICA_1_HOTS", "db2",
+                    "PG_REPLICA_1_HOST", "db2"));
+
+            RegistryConfig registry = PgEnvironment.load(env);
+
+            assertThat(pool(registry, "primary").maxConnections()).isEqualTo(10);
+            assertThat(env.warnings()).containsExactly(
+                    "PG_MAX_CONECTIONS is set but no part of Sluice reads it, so it is ignored; the closest known variable is "
+                            + "PG_MAX_CONNECTIONS (rename it if it is meant for Sluice)",
+                    "PG_REPLICA_1_HOTS is set but no part of Sluice reads it, so it is ignored; the closest known variable is "
+                            + "PG_REPLICA_1_HOST (rename it if it is meant for Sluice)");
+        }
+
+        @Test
+        void blankValueIsRefusedNamingTheVariable() {
+            assertRefused(env("PG_USER", "app", "PG_HOST", "   "), "PG_HOST").hasMessageContaining("set but blank");
+            assertRefused(env("PG_USER", "app", "PGHOST", " "), "PGHOST").hasMessageContaining("set but blank");
+            assertRefused(env("PG_USER", "app", "SLUICE_APP_INSTANCES", ""), "SLUICE_APP_INSTANCES").hasMessageContaining("set but blank");
+        }
+
+        @Test
+        void everyProblemOfTheEnvironmentIsReportedTogether() {
+            ConfigException refusal = refusal(env(
+                    "PG_USER", "app",
+                    "PG_MAX_CONNECTIONS", "lots",
+                    "PG_ACQUIRE_TIMEOUT", "5",
+                    "PG_PASSWORD", " ",
+                    "PG_REPLICA_1_PORT", "0",
+                    "SLUICE_APP_INSTANCES", "0"));
+
+            assertThat(refusal.problems()).extracting(dev.sluice.pool.config.ConfigProblem::source)
+                    .containsExactlyInAnyOrder("PG_MAX_CONNECTIONS", "PG_ACQUIRE_TIMEOUT", "PG_PASSWORD", "PG_REPLICA_1_PORT",
+                            "SLUICE_APP_INSTANCES");
+            assertThat(refusal).hasMessageStartingWith("invalid configuration (5 problems):")
+                    .hasMessageContaining("PG_MAX_CONNECTIONS = 'lots'")
+                    .hasMessageContaining("PG_REPLICA_1_PORT = '0'");
         }
 
         @Test
@@ -478,9 +624,9 @@ class PgEnvironmentTest {
 
         @Test
         void emptyValueIsRefusedNotTakenAsUnset() {
-            assertRefused(env("PG_USER", "app", "PG_HOST", ""), "PG_HOST").hasMessageContaining("set but empty");
-            assertRefused(env("PG_USER", "app", "PG_PASSWORD", ""), "PG_PASSWORD").hasMessageContaining("set but empty");
-            assertRefused(env("DATABASE_URL", ""), "DATABASE_URL").hasMessageContaining("set but empty");
+            assertRefused(env("PG_USER", "app", "PG_HOST", ""), "PG_HOST").hasMessageContaining("set but blank");
+            assertRefused(env("PG_USER", "app", "PG_PASSWORD", ""), "PG_PASSWORD").hasMessageContaining("set but blank");
+            assertRefused(env("DATABASE_URL", ""), "DATABASE_URL").hasMessageContaining("set but blank");
         }
 
         @Test
@@ -519,6 +665,7 @@ class PgEnvironmentTest {
                     "SLUICE_PG_URL", "not read here"));
 
             assertThat(registry.appInstances()).isEqualTo(3);
+            assertThat(registry.appInstancesSource()).isEqualTo("SLUICE_APP_INSTANCES");
             assertThat(registry.safeConnectionShare()).isEqualTo(0.7);
             assertThat(registry.capacityCheck()).isFalse();
         }
@@ -528,6 +675,9 @@ class PgEnvironmentTest {
             RegistryConfig registry = PgEnvironment.load(env("PG_USER", "app", "SLUICE_SAFE_CONNECTION_SHARE", "0.5"));
 
             assertThat(registry.appInstances()).isEqualTo(1);
+            assertThat(registry.appInstancesSource()).isEqualTo(RegistryConfig.DEFAULT_SOURCE);
+            assertThat(RegistryConfig.builder().pool(pool(registry, "primary")).appInstances(4).build().appInstancesSource())
+                    .isEqualTo("RegistryConfig.Builder.appInstances");
             assertThat(registry.safeConnectionShare()).isEqualTo(0.5);
             assertThat(registry.capacityCheck()).isTrue();
         }

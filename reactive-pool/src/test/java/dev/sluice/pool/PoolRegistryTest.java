@@ -53,6 +53,19 @@ class PoolRegistryTest {
     }
 
     @Test
+    void startStatesTheAssumedInstanceCountAndWhereItCameFrom(TestDatabase db) {
+        try (PoolRegistry assumed = PoolRegistry.create(RegistryConfig.builder().pool(Pools.config("primary", db).build()).build());
+             PoolRegistry declared = PoolRegistry.create(RegistryConfig.builder().pool(Pools.config("primary", db).build())
+                     .appInstances(4, "SLUICE_APP_INSTANCES").build())) {
+            assertThat(assumed.assumedInstancesMessage())
+                    .isEqualTo("capacity check assumes 1 application instance(s), from " + RegistryConfig.DEFAULT_SOURCE
+                            + "; declare the real count with SLUICE_APP_INSTANCES or RegistryConfig.Builder.appInstances");
+            assertThat(declared.assumedInstancesMessage())
+                    .isEqualTo("capacity check assumes 4 application instance(s), from SLUICE_APP_INSTANCES");
+        }
+    }
+
+    @Test
     void theSameSizesPassWithFewerInstances(TestDatabase db) {
         int perPool = maxConnections(db) / 4;
         try (PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder()

@@ -1,5 +1,6 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
 import dev.sluice.testkit.PostgresServer;
 import dev.sluice.testkit.SluiceExtension;
 import dev.sluice.testkit.TestDatabase;

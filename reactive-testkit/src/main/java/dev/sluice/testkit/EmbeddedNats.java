@@ -37,6 +37,7 @@ public final class EmbeddedNats implements AutoCloseable {
     private final int clusterPort;
     private final List<String> routes;
     private final int monitorPort;
+    private final String configText;
     private final boolean detached;
     private Process process;
     private OrphanGuard guard;
@@ -52,6 +53,7 @@ public final class EmbeddedNats implements AutoCloseable {
         this.clusterPort = builder.clusterName != null ? (builder.clusterPort > 0 ? builder.clusterPort : FreePorts.next()) : 0;
         this.routes = List.copyOf(builder.routes);
         this.monitorPort = builder.monitorPort;
+        this.configText = builder.configText;
     }
 
     /** A builder for a single server; set a cluster name, cluster port and routes to join a cluster. */
@@ -199,6 +201,15 @@ public final class EmbeddedNats implements AutoCloseable {
         if (monitorPort > 0) {
             command.addAll(List.of("-m", String.valueOf(monitorPort)));
         }
+        if (configText != null) {
+            Path configFile = workDirectory.resolve("nats-server.conf");
+            try {
+                Files.writeString(configFile, configText);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write " + configFile + ": " + e.getMessage(), e);
+            }
+            command.addAll(List.of("-c", configFile.toString()));
+        }
         int logOffset = log().length();
         try {
             process = new ProcessBuilder(command)
@@ -338,6 +349,7 @@ public final class EmbeddedNats implements AutoCloseable {
         private final List<String> routes = new ArrayList<>();
         private int monitorPort;
         private Path workDirectory;
+        private String configText;
 
         private Builder() {
         }
@@ -388,6 +400,17 @@ public final class EmbeddedNats implements AutoCloseable {
                 throw new IllegalArgumentException("monitorPort must be 1..65535, was " + port);
             }
             this.monitorPort = port;
+            return this;
+        }
+
+        /**
+         * Starts the server with this configuration file text ({@code -c}), for settings that have no flag, such as
+         * {@code authorization { user: app, password: s3cret }}, {@code authorization { token: t0k3n }} or
+         * {@code authorization { users = [ { nkey: UA... } ] }}. The command-line flags (port, store, name,
+         * cluster) still apply on top of it. The readiness wait does not log in, so it works with any authorization.
+         */
+        public Builder config(String configText) {
+            this.configText = java.util.Objects.requireNonNull(configText, "configText");
             return this;
         }
 

@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -41,6 +43,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final int port;
     private final Map<String, String> settings;
     private final Consumer<Path> dataDirectoryCustomizer;
+    private final List<String> hbaRules;
     private final Path detachedLog;
     private EmbeddedPostgres postgres;
     private OrphanGuard guard;
@@ -55,6 +58,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         merged.putAll(builder.settings);
         this.settings = Map.copyOf(merged);
         this.dataDirectoryCustomizer = builder.dataDirectoryCustomizer;
+        this.hbaRules = List.copyOf(builder.hbaRules);
         this.detachedLog = builder.detachedLog;
     }
 
@@ -119,8 +123,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             builder.setOutputRedirector(ProcessBuilder.Redirect.appendTo(detachedLog.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(detachedLog.toFile()));
         }
-        if (dataDirectoryCustomizer != null) {
-            builder.setDataDirectoryCustomizer(dir -> dataDirectoryCustomizer.accept(dir.toPath()));
+        if (dataDirectoryCustomizer != null || !hbaRules.isEmpty()) {
+            builder.setDataDirectoryCustomizer(dir -> {
+                if (!hbaRules.isEmpty()) {
+                    prependHbaRules(dir.toPath());
+                }
+                if (dataDirectoryCustomizer != null) {
+                    dataDirectoryCustomizer.accept(dir.toPath());
+                }
+            });
         }
         try {
             postgres = builder.start();
@@ -182,8 +193,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /** Options for one embedded server. */
+    /** Puts the {@code hbaRules} first in {@code pg_hba.conf}, once (a restart finds them there already). */
+    private void prependHbaRules(Path dataDirectory) {
+        Path hba = dataDirectory.resolve("pg_hba.conf");
+        try {
+            String current = Files.exists(hba) ? Files.readString(hba) : "";
+            String rules = String.join("\n", hbaRules) + "\n";
+            if (!current.startsWith(rules)) {
+                Files.writeString(hba, rules + current);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + hba + ": " + e.getMessage(), e);
+        }
+    }
+
     public static final class Builder {
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final List<String> hbaRules = new ArrayList<>();
         private int port;
         private Path dataDirectory;
         private Consumer<Path> dataDirectoryCustomizer;
@@ -204,6 +230,29 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         /** Adds or overrides a server setting ({@code -c name=value}), for example {@code work_mem}. */
         public Builder setting(String name, String value) {
             settings.put(name, value);
+            return this;
+        }
+
+        /**
+         * Turns TLS on with this server certificate and key (PEM; the key readable by its owner only, as
+         * PostgreSQL demands) and trusts client certificates signed by {@code clientCa} (PEM), so that
+         * {@link #hbaRule(String)} lines with {@code cert} or {@code clientcert=verify-full} can ask for them.
+         */
+        public Builder tls(Path serverCertificate, Path serverKey, Path clientCa) {
+            setting("ssl", "on");
+            setting("ssl_cert_file", serverCertificate.toAbsolutePath().toString());
+            setting("ssl_key_file", serverKey.toAbsolutePath().toString());
+            setting("ssl_ca_file", clientCa.toAbsolutePath().toString());
+            return this;
+        }
+
+        /**
+         * Adds a {@code pg_hba.conf} line checked before the defaults, such as
+         * {@code hostssl all certuser 127.0.0.1/32 cert}. The defaults (trust for local connections) stay after it,
+         * so the test kit's own connections keep working for users the added lines do not match.
+         */
+        public Builder hbaRule(String line) {
+            hbaRules.add(java.util.Objects.requireNonNull(line, "line"));
             return this;
         }
 

@@ -1,6 +1,13 @@
 package dev.sluice.pool.kv;
 
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.ConfigProblem;
+import dev.sluice.pool.config.Problems;
+import dev.sluice.pool.config.Setting;
+import dev.sluice.pool.config.Sizes;
+
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -8,7 +15,6 @@ import java.util.regex.Pattern;
 
 import static dev.sluice.pool.kv.ConfigValues.describeDuration;
 import static dev.sluice.pool.kv.ConfigValues.describeSize;
-import static dev.sluice.pool.kv.ConfigValues.label;
 
 /**
  * The settings of one JetStream KV bucket: immutable, built with {@link #builder(String)}, validated when built.
@@ -29,6 +35,42 @@ public final class KvBucketConfig {
     public static final long MAX_VALUE_SIZE = 64L * 1024 * 1024;
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final long UNLIMITED = -1;
+
+    /** How long an entry lives; 0 for ever. The variable is in minutes (its name says so); a bare number is minutes. */
+    public static final Setting<Duration> TTL = Setting.duration("ttl", Duration.ZERO, Duration.ZERO, MAX_TTL)
+            .bareNumberIn(ChronoUnit.MINUTES, d -> d).env("KV_TTL_MINUTES")
+            .range("0 (no expiry), or 100ms to 3650 days")
+            .doc("entry TTL; a bare number is minutes (`90`), or a duration (`90m`, `PT1H30M`)", "minutes or duration", "`0` (none)");
+    /** Replicas of the bucket's stream. */
+    public static final Setting<Integer> REPLICAS = Setting.integer("replicas", 1, 1, MAX_REPLICAS).env("KV_REPLICAS")
+            .doc("replicas (more than 1 needs a JetStream cluster)", null, null);
+    /** File or memory storage. */
+    public static final Setting<KvStorage> STORAGE = Setting.enumeration("storage", KvStorage.class, KvStorage.FILE).env("KV_STORAGE")
+            .doc("storage", null, "`file`");
+    /** Maximum bucket size in bytes, -1 for unlimited. */
+    public static final Setting<Long> MAX_BUCKET_SIZE = size("maxBucketSize", Long.MAX_VALUE).range("-1 (unlimited) or a positive size")
+            .env("KV_MAX_SIZE")
+            .doc("bucket size (1 KB = 1024 B), `-1` for unlimited", null, "`-1` (unlimited)");
+    /** Maximum value size in bytes, -1 for unlimited. */
+    public static final Setting<Long> MAX_VALUE_SIZE_SETTING = size("maxValueSize", MAX_VALUE_SIZE).env("KV_MAX_VALUE_SIZE")
+            .doc("value size, `-1` for unlimited", null, "`-1` (unlimited)");
+    /** Revisions kept per key. */
+    public static final Setting<Integer> HISTORY = Setting.integer("history", 1, 1, MAX_HISTORY).env("KV_HISTORY")
+            .doc("revisions kept per key", null, null);
+    /** What start-up does with an existing bucket whose settings differ. */
+    public static final Setting<MismatchPolicy> ON_MISMATCH = Setting.enumeration("onMismatch", MismatchPolicy.class, MismatchPolicy.FAIL)
+            .env("KV_ON_MISMATCH").doc("what start does with an existing bucket that differs", null, "`fail`");
+    /** Every declared setting of a bucket. */
+    public static final List<Setting<?>> SETTINGS = List.of(TTL, REPLICAS, STORAGE, MAX_BUCKET_SIZE, MAX_VALUE_SIZE_SETTING,
+            HISTORY, ON_MISMATCH);
+
+    private static Setting<Long> size(String name, long max) {
+        String range = max == Long.MAX_VALUE ? "-1 (unlimited) or a positive size" : "-1 (unlimited) or 1B to " + Sizes.format(max);
+        return Setting.of(name, UNLIMITED, raw -> raw.trim().equals("-1") ? UNLIMITED : Sizes.parse(raw),
+                v -> v == UNLIMITED || (v >= 1 && v <= max) ? null : "must be " + range + ", such as 1GB", range, "size")
+                .redacting(raw -> raw, v -> v == UNLIMITED ? "-1" : Sizes.format(v));
+    }
 
     private final String name;
     private final Duration ttl;
@@ -199,21 +241,14 @@ public final class KvBucketConfig {
         /**
          * Validates and builds.
          *
-         * @throws NatsConfigException listing every invalid setting with its value and the accepted range
+         * @throws ConfigException listing every invalid setting with its value and the accepted range
          */
         public KvBucketConfig build() {
-            List<String> problems = problems();
+            List<ConfigProblem> problems = problems();
             if (!problems.isEmpty()) {
-                throw new NatsConfigException(problems);
+                throw new ConfigException(problems);
             }
             return new KvBucketConfig(this);
-        }
-
-        private static String describeTtl(Duration ttl) {
-            if (ttl == null) {
-                return "null";
-            }
-            return ttl.toMillis() % 60_000 == 0 ? ttl.toMinutes() + " minutes" : ttl.toMillis() + "ms";
         }
 
         Builder copy() {
@@ -221,45 +256,30 @@ public final class KvBucketConfig {
                     .maxValueSize(maxValueSize).history(history).description(description).onMismatch(onMismatch);
         }
 
-        List<String> problems() {
-            return problems("bucket '" + name + "': ", true);
+        List<ConfigProblem> problems() {
+            return problems("bucket '" + name + "'", true);
         }
 
-        List<String> problems(String where, boolean checkName) {
-            List<String> problems = new ArrayList<>();
+        List<ConfigProblem> problems(String scope, boolean checkName) {
+            Problems p = new Problems(scope);
             if (checkName && (name == null || !NAME.matcher(name).matches())) {
-                problems.add("bucket name '" + name + "' is invalid: use letters, digits, '-' and '_' only");
+                p.add("bucket name", name, "use letters, digits, '-' and '_' only");
             }
-            if (ttl == null || ttl.isNegative() || ttl.compareTo(MAX_TTL) > 0) {
-                problems.add(where + label("ttl", "NATS_KV_TTL_MINUTES") + " = " + describeTtl(ttl) + " is out of range: 0 (no expiry) to "
-                        + MAX_TTL.toMinutes() + " minutes");
-            } else if (!ttl.isZero() && ttl.toMillis() < 100) {
-                problems.add(where + label("ttl", "NATS_KV_TTL_MINUTES") + " = " + describeTtl(ttl) + " is too short: at least 100ms, or 0 for no expiry");
+            p.check(TTL, ttl);
+            if (ttl != null && !ttl.isNegative() && !ttl.isZero() && ttl.toMillis() < 100) {
+                p.add(TTL, ttl, "is too short: at least 100ms, or 0 for no expiry");
             }
-            if (replicas < 1 || replicas > MAX_REPLICAS) {
-                problems.add(where + label("replicas", "NATS_KV_REPLICAS") + " = " + replicas + " is out of range: 1 to " + MAX_REPLICAS);
+            p.check(REPLICAS, replicas);
+            p.check(STORAGE, storage);
+            p.check(MAX_BUCKET_SIZE, maxBucketSize);
+            p.check(MAX_VALUE_SIZE_SETTING, maxValueSize);
+            if (maxValueSize > 0 && maxBucketSize > 0 && maxValueSize > maxBucketSize) {
+                p.add(MAX_VALUE_SIZE_SETTING, maxValueSize, "is larger than maxBucketSize = " + describeSize(maxBucketSize)
+                        + ": a value must fit in the bucket");
             }
-            if (storage == null) {
-                problems.add(where + label("storage", "NATS_KV_STORAGE") + " is missing: FILE or MEMORY");
-            }
-            if (maxBucketSize == 0 || maxBucketSize < -1) {
-                problems.add(where + label("maxBucketSize", "NATS_KV_MAX_SIZE") + " = " + maxBucketSize
-                        + " is out of range: -1 (unlimited) or a positive number of bytes, such as 1GB");
-            }
-            if (maxValueSize == 0 || maxValueSize < -1 || maxValueSize > MAX_VALUE_SIZE) {
-                problems.add(where + label("maxValueSize", "NATS_KV_MAX_VALUE_SIZE") + " = " + maxValueSize
-                        + " is out of range: -1 (unlimited) or 1 to " + MAX_VALUE_SIZE + " bytes (64MB)");
-            } else if (maxValueSize > 0 && maxBucketSize > 0 && maxValueSize > maxBucketSize) {
-                problems.add(where + "maxValueSize = " + describeSize(maxValueSize) + " is larger than maxBucketSize = "
-                        + describeSize(maxBucketSize) + ": a value must fit in the bucket");
-            }
-            if (history < 1 || history > MAX_HISTORY) {
-                problems.add(where + label("history", "NATS_KV_HISTORY") + " = " + history + " is out of range: 1 to " + MAX_HISTORY);
-            }
-            if (onMismatch == null) {
-                problems.add(where + label("onMismatch", "NATS_KV_ON_MISMATCH") + " is missing: FAIL or UPDATE");
-            }
-            return problems;
+            p.check(HISTORY, history);
+            p.check(ON_MISMATCH, onMismatch);
+            return p.list();
         }
     }
 }

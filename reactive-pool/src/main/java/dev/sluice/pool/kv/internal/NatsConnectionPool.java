@@ -77,6 +77,9 @@ public final class NatsConnectionPool {
                 .connectionListener(listener)
                 .errorListener(listener);
         config.credentialsFile().ifPresent(path -> b.authHandler(Nats.credentials(path.toString())));
+        config.user().ifPresent(user -> b.userInfo(user, config.password().orElseThrow()));
+        config.token().ifPresent(token -> b.token(token.toCharArray()));
+        config.nkeyFile().ifPresent(seedFile -> b.authHandler(new NKeySeedAuth(seedFile)));
         if (config.tls()) {
             b.sslContext(PemTls.context(config.caCertificate().orElse(null), config.tlsCertificate().orElse(null), config.tlsKey().orElse(null)));
         }
