@@ -1,5 +1,9 @@
 package dev.sluice.pool;
 
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.Problems;
+import dev.sluice.pool.config.Setting;
+
 import java.time.Duration;
 
 /**
@@ -36,8 +40,21 @@ import java.time.Duration;
 public record CircuitBreakerPolicy(boolean enabled, int failureRatePercent, Duration window, int minimumCalls,
                                    Duration minimumFailureDuration, Duration waitInOpenState, int halfOpenCalls) {
 
-    private static final Duration MIN_WINDOW = Duration.ofSeconds(1);
-    private static final Duration MAX_DURATION = Duration.ofHours(1);
+    /** Failure rate, in percent of the calls in the window, at which the breaker opens. */
+    public static final Setting<Integer> FAILURE_RATE_PERCENT = Setting.integer("failureRatePercent", 50, 1, 100);
+    /** The time over which calls are counted. */
+    public static final Setting<Duration> WINDOW = Setting.duration("window", Duration.ofSeconds(5), Duration.ofSeconds(1),
+            Duration.ofHours(1));
+    /** Calls in the window needed before the rate counts. */
+    public static final Setting<Integer> MINIMUM_CALLS = Setting.integer("minimumCalls", 20, 1, 1_000_000);
+    /** How long the failures in the window must span (at most the window). */
+    public static final Setting<Duration> MINIMUM_FAILURE_DURATION = Setting.duration("minimumFailureDuration", Duration.ofSeconds(2),
+            Duration.ZERO, Duration.ofHours(1));
+    /** How long the breaker stays open before probing. */
+    public static final Setting<Duration> WAIT_IN_OPEN_STATE = Setting.duration("waitInOpenState", Duration.ofSeconds(1),
+            Duration.ofMillis(1), Duration.ofHours(1));
+    /** Probe calls let through at once while half open. */
+    public static final Setting<Integer> HALF_OPEN_CALLS = Setting.integer("halfOpenCalls", 1, 1, 1_000);
 
     /**
      * 50% failures over 5 s with at least 20 calls, the failures spanning at least 2 s; 1 s open, then one
@@ -46,35 +63,30 @@ public record CircuitBreakerPolicy(boolean enabled, int failureRatePercent, Dura
      * in flight all at once never opens it. The short open time keeps recovery quick: a returning server is
      * used again within about a second.
      */
-    public static final CircuitBreakerPolicy DEFAULT = new CircuitBreakerPolicy(true, 50, Duration.ofSeconds(5), 20,
-            Duration.ofSeconds(2), Duration.ofSeconds(1), 1);
+    public static final CircuitBreakerPolicy DEFAULT = new CircuitBreakerPolicy(true, FAILURE_RATE_PERCENT.defaultValue(),
+            WINDOW.defaultValue(), MINIMUM_CALLS.defaultValue(), MINIMUM_FAILURE_DURATION.defaultValue(), WAIT_IN_OPEN_STATE.defaultValue(),
+            HALF_OPEN_CALLS.defaultValue());
     /** No breaker. */
-    public static final CircuitBreakerPolicy DISABLED = new CircuitBreakerPolicy(false, 50, Duration.ofSeconds(5), 20,
-            Duration.ofSeconds(2), Duration.ofSeconds(1), 1);
+    public static final CircuitBreakerPolicy DISABLED = new CircuitBreakerPolicy(false, FAILURE_RATE_PERCENT.defaultValue(),
+            WINDOW.defaultValue(), MINIMUM_CALLS.defaultValue(), MINIMUM_FAILURE_DURATION.defaultValue(), WAIT_IN_OPEN_STATE.defaultValue(),
+            HALF_OPEN_CALLS.defaultValue());
 
     /**
-     * @throws ConfigException naming the field, the value and the valid range
+     * @throws ConfigException listing every field out of range, each with its value and the valid range
      */
     public CircuitBreakerPolicy {
-        if (failureRatePercent < 1 || failureRatePercent > 100) {
-            throw new ConfigException("circuitBreaker failureRatePercent", failureRatePercent, "must be between 1 and 100");
+        Problems problems = new Problems("circuitBreaker");
+        problems.check(FAILURE_RATE_PERCENT, failureRatePercent);
+        problems.check(WINDOW, window);
+        problems.check(MINIMUM_CALLS, minimumCalls);
+        problems.check(MINIMUM_FAILURE_DURATION, minimumFailureDuration);
+        if (window != null && minimumFailureDuration != null && WINDOW.problem(window) == null
+                && minimumFailureDuration.compareTo(window) > 0) {
+            problems.add(MINIMUM_FAILURE_DURATION, minimumFailureDuration, "must be at most the window (" + WINDOW.show(window) + ")");
         }
-        if (window == null || window.compareTo(MIN_WINDOW) < 0 || window.compareTo(MAX_DURATION) > 0) {
-            throw new ConfigException("circuitBreaker window", window, "must be between 1 s and 1 h");
-        }
-        if (minimumCalls < 1 || minimumCalls > 1_000_000) {
-            throw new ConfigException("circuitBreaker minimumCalls", minimumCalls, "must be between 1 and 1000000");
-        }
-        if (minimumFailureDuration == null || minimumFailureDuration.isNegative() || minimumFailureDuration.compareTo(window) > 0) {
-            throw new ConfigException("circuitBreaker minimumFailureDuration", minimumFailureDuration,
-                    "must be between 0 and the window (" + window.toMillis() + " ms)");
-        }
-        if (waitInOpenState == null || waitInOpenState.compareTo(Duration.ofMillis(1)) < 0 || waitInOpenState.compareTo(MAX_DURATION) > 0) {
-            throw new ConfigException("circuitBreaker waitInOpenState", waitInOpenState, "must be between 1 ms and 1 h");
-        }
-        if (halfOpenCalls < 1 || halfOpenCalls > 1_000) {
-            throw new ConfigException("circuitBreaker halfOpenCalls", halfOpenCalls, "must be between 1 and 1000");
-        }
+        problems.check(WAIT_IN_OPEN_STATE, waitInOpenState);
+        problems.check(HALF_OPEN_CALLS, halfOpenCalls);
+        problems.throwIfAny();
     }
 
     /** This policy with another failure rate threshold. */

@@ -69,20 +69,15 @@ class ClientCertificateTest {
                 "PGSSLKEY", certificates.clientKey().toString());
     }
 
+    /** Whether the pool's session runs over TLS, and the client certificate's subject the server saw. */
     private static List<Object> sslOfOwnSession(PgPoolConfig config) {
-        PostgresqlConnectionConfiguration driver = DriverTls.apply(config, PostgresqlConnectionConfiguration.builder()
-                .host(config.host())
-                .port(config.port())
-                .database(config.database())
-                .username(config.user())
-                .connectTimeout(config.connectTimeout())).build();
-        return Mono.usingWhen(new PostgresqlConnectionFactory(driver).create(),
-                        (Connection c) -> Flux.from(c.createStatement(
-                                        "SELECT ssl, client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()").execute())
-                                .flatMap(result -> result.map((row, meta) -> List.<Object>of(row.get(0, Boolean.class), row.get(1, String.class))))
-                                .next(),
-                        Connection::close)
-                .block(Duration.ofSeconds(30));
+        PgPool pool = PgPool.create(config);
+        try {
+            return pool.queryOne("SELECT ssl, client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                    row -> List.<Object>of(row.get(0, Boolean.class), row.get(1, String.class))).block(Duration.ofSeconds(30));
+        } finally {
+            pool.close().block(Duration.ofSeconds(30));
+        }
     }
 
     @Test

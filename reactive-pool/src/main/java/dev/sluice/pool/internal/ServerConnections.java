@@ -6,7 +6,6 @@ import dev.sluice.pool.SqlErrorClassifier;
 import dev.sluice.pool.ValidationMode;
 import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
 import io.r2dbc.postgresql.PostgresqlConnectionFactory;
-import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
@@ -57,12 +56,11 @@ public final class ServerConnections implements ConnectionFactory {
                 .username(config.user())
                 .applicationName(config.applicationName())
                 .connectTimeout(config.connectTimeout())
-                .sslMode(SSLMode.fromValue(config.sslMode().libpqName()))
                 .preparedStatementCacheQueries(config.statementCacheSize())
                 .tcpKeepAlive(true)
                 .options(options);
         config.password().ifPresent(builder::password);
-        config.sslRootCert().ifPresent(path -> builder.sslRootCert(path.toString()));
+        DriverTls.apply(config, builder);
         return builder.build();
     }
 
