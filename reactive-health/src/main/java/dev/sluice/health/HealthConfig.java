@@ -2,6 +2,10 @@ package dev.sluice.health;
 
 import dev.sluice.pool.PoolRole;
 import dev.sluice.pool.check.HealthCheck;
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.Durations;
+import dev.sluice.pool.config.Problems;
+import dev.sluice.pool.config.Setting;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -39,10 +43,21 @@ import java.util.Set;
  */
 public final class HealthConfig {
 
-    private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
-    private static final Duration MAX_INTERVAL = Duration.ofHours(1);
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
-    private static final Duration DEFAULT_RATE_WINDOW = Duration.ofMinutes(1);
+    /** Time between two sampling rounds. */
+    public static final Setting<Duration> INTERVAL = Setting.duration("interval", Duration.ofSeconds(5), Duration.ofMillis(100),
+            Duration.ofHours(1));
+    /** Samples kept per subject. */
+    public static final Setting<Integer> HISTORY = Setting.integer("history", 100, 2, 100_000);
+    /** A check's time limit (at most the interval, checked in {@link Builder#build()}). */
+    public static final Setting<Duration> CHECK_TIMEOUT = Setting.duration("checkTimeout", Duration.ofSeconds(1), Duration.ofMillis(1),
+            Duration.ofHours(1));
+    /** How slow an answer makes a check degraded (at most its time limit). */
+    public static final Setting<Duration> DEGRADED_AFTER = Setting.duration("degradedAfter", Duration.ofMillis(100), Duration.ZERO,
+            Duration.ofHours(1));
+    /** The window of error rates and mean acquire waits (at least the interval). */
+    public static final Setting<Duration> RATE_WINDOW = Setting.duration("rateWindow", Duration.ofMinutes(1), Duration.ofMillis(100),
+            Duration.ofDays(1));
+    private static final Duration DEFAULT_TIMEOUT = CHECK_TIMEOUT.defaultValue();
     private static final Set<String> BUILT_IN_KINDS = Set.of(Subject.POOL, Subject.KV, Subject.NATS);
 
     private final Duration interval;
@@ -327,26 +342,27 @@ public final class HealthConfig {
         /**
          * Validates and builds.
          *
-         * @throws IllegalArgumentException naming the setting, its value and the valid range
+         * @throws ConfigException listing every setting out of its range, each with its value and the fix
          */
         public HealthConfig build() {
-            if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0) {
-                throw new IllegalArgumentException("interval is " + interval.toMillis() + " ms; it must be from 100 ms to 1 h");
-            }
+            Problems problems = new Problems("health");
+            problems.check(INTERVAL, interval);
+            problems.check(HISTORY, history);
+            boolean intervalOk = INTERVAL.problem(interval) == null;
             Duration fallback = DEFAULT_TIMEOUT.compareTo(interval) < 0 ? DEFAULT_TIMEOUT : interval;
-            Duration pool = timeout("poolCheckTimeout", poolCheckTimeout, fallback, poolDegradedAfter, "poolDegradedAfter");
-            Duration bucket = timeout("bucketCheckTimeout", bucketCheckTimeout, fallback, bucketDegradedAfter, "bucketDegradedAfter");
-            Duration connection = timeout("connectionCheckTimeout", connectionCheckTimeout, fallback, connectionDegradedAfter,
-                    "connectionDegradedAfter");
-            if (history < 2 || history > 100_000) {
-                throw new IllegalArgumentException("history is " + history + "; it must be from 2 to 100,000 samples per subject");
+            Duration pool = timeout(problems, intervalOk, "poolCheckTimeout", poolCheckTimeout, fallback, poolDegradedAfter, "poolDegradedAfter");
+            Duration bucket = timeout(problems, intervalOk, "bucketCheckTimeout", bucketCheckTimeout, fallback, bucketDegradedAfter,
+                    "bucketDegradedAfter");
+            Duration connection = timeout(problems, intervalOk, "connectionCheckTimeout", connectionCheckTimeout, fallback,
+                    connectionDegradedAfter, "connectionDegradedAfter");
+            Duration window = rateWindow != null ? rateWindow
+                    : interval.compareTo(RATE_WINDOW.defaultValue()) > 0 ? interval : RATE_WINDOW.defaultValue();
+            problems.check(RATE_WINDOW, window);
+            if (intervalOk && RATE_WINDOW.problem(window) == null && window.compareTo(interval) < 0) {
+                problems.add(RATE_WINDOW, window, "must be at least the interval (" + INTERVAL.show(interval) + ")");
             }
-            Duration window = rateWindow != null ? rateWindow : interval.compareTo(DEFAULT_RATE_WINDOW) > 0 ? interval : DEFAULT_RATE_WINDOW;
-            if (window.compareTo(interval) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
-                throw new IllegalArgumentException("rateWindow is " + window.toMillis() + " ms; it must be from the interval ("
-                        + interval.toMillis() + " ms) to 1 day");
-            }
-            validateChecks();
+            checkChecks(problems, intervalOk);
+            problems.throwIfAny();
             return new HealthConfig(this, pool, bucket, connection, window);
         }
 
@@ -354,44 +370,47 @@ public final class HealthConfig {
             return DEFAULT_TIMEOUT.compareTo(interval) < 0 ? DEFAULT_TIMEOUT : interval;
         }
 
-        private void validateChecks() {
+        private void checkChecks(Problems problems, boolean intervalOk) {
             for (String kind : outsideReadiness) {
                 if (!Subject.KIND.matcher(kind).matches()) {
-                    throw new IllegalArgumentException("outsideReadiness kind '" + kind + "' must be dotted lower-case words such as 'saga.outbox'");
+                    problems.add("outsideReadiness", kind, "must be dotted lower-case words such as 'saga.outbox'");
                 }
             }
             Set<Subject> seen = new HashSet<>();
             for (HealthCheck check : checks) {
                 Subject subject = new Subject(check.kind(), check.name());
+                String setting = "check " + subject;
                 if (BUILT_IN_KINDS.contains(subject.kind())) {
-                    throw new IllegalArgumentException("check " + subject + " uses the kind of the built-in " + subject.kind()
-                            + " checks, which the monitor runs for the registry itself; give your check a kind of its own");
+                    problems.add("check", subject, "uses the kind of the built-in " + subject.kind() + " checks, which the monitor "
+                            + "runs for the registry itself; give your check a kind of its own");
                 }
                 if (!seen.add(subject)) {
-                    throw new IllegalArgumentException("two checks are " + subject + "; give each check of a kind its own name");
+                    problems.add("check", subject, "two checks have this kind and name; give each check of a kind its own name");
                 }
                 Duration limit = check.timeLimit().orElse(fallbackTimeout());
-                if (limit.compareTo(Duration.ofMillis(1)) < 0 || limit.compareTo(interval) > 0) {
-                    throw new IllegalArgumentException("check " + subject + " has a time limit of " + limit.toMillis()
-                            + " ms; it must be from 1 ms to the interval (" + interval.toMillis() + " ms), so that one round of checks fits in one interval");
+                if (limit.compareTo(Duration.ofMillis(1)) < 0 || intervalOk && limit.compareTo(interval) > 0) {
+                    problems.add(setting + " timeLimit", Durations.format(limit), "must be from 1ms to the interval ("
+                            + INTERVAL.show(interval) + "), so that one round of checks fits in one interval");
                 }
                 Duration degraded = check.degradedAfter().orElse(Duration.ZERO);
                 if (degraded.isNegative() || degraded.compareTo(limit) > 0) {
-                    throw new IllegalArgumentException("check " + subject + " is degraded after " + degraded.toMillis() + " ms; it must be from 0 to its time limit ("
-                            + limit.toMillis() + " ms)");
+                    problems.add(setting + " degradedAfter", Durations.format(degraded), "must be from 0 to its time limit ("
+                            + Durations.format(limit) + ")");
                 }
             }
         }
 
-        private Duration timeout(String name, Duration given, Duration fallback, Duration degradedAfter, String degradedName) {
+        private Duration timeout(Problems problems, boolean intervalOk, String name, Duration given, Duration fallback,
+                                 Duration degradedAfter, String degradedName) {
             Duration timeout = given == null ? fallback : given;
-            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(interval) > 0) {
-                throw new IllegalArgumentException(name + " is " + timeout.toMillis() + " ms; it must be from 1 ms to the interval ("
-                        + interval.toMillis() + " ms), so that one round of checks fits in one interval");
+            if (!intervalOk) {
+                return timeout;
             }
-            if (degradedAfter.isNegative() || degradedAfter.compareTo(timeout) > 0) {
-                throw new IllegalArgumentException(degradedName + " is " + degradedAfter.toMillis() + " ms; it must be from 0 to "
-                        + name + " (" + timeout.toMillis() + " ms)");
+            if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(interval) > 0) {
+                problems.add(name, Durations.format(timeout), "must be from 1ms to the interval (" + INTERVAL.show(interval)
+                        + "), so that one round of checks fits in one interval");
+            } else if (degradedAfter.isNegative() || degradedAfter.compareTo(timeout) > 0) {
+                problems.add(degradedName, Durations.format(degradedAfter), "must be from 0 to " + name + " (" + Durations.format(timeout) + ")");
             }
             return timeout;
         }

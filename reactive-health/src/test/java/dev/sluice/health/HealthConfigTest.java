@@ -1,5 +1,6 @@
 package dev.sluice.health;
 
+import dev.sluice.pool.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -33,13 +34,23 @@ class HealthConfigTest {
     @Test
     void settingsOutsideTheirRangeAreRefusedWithTheirName() {
         assertThatThrownBy(() -> HealthConfig.builder().interval(Duration.ofMillis(50)).build())
-                .hasMessage("interval is 50 ms; it must be from 100 ms to 1 h");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("invalid configuration: health: interval = '50ms': must be a duration of at least 100 ms and at most 1 h");
         assertThatThrownBy(() -> HealthConfig.builder().interval(Duration.ofSeconds(1)).poolCheckTimeout(Duration.ofSeconds(2)).build())
-                .hasMessageStartingWith("poolCheckTimeout is 2000 ms; it must be from 1 ms to the interval (1000 ms)");
+                .hasMessageContaining("health: poolCheckTimeout = '2s': must be from 1ms to the interval (1s)");
         assertThatThrownBy(() -> HealthConfig.builder().bucketCheckTimeout(Duration.ofMillis(40)).build())
-                .hasMessage("bucketDegradedAfter is 50 ms; it must be from 0 to bucketCheckTimeout (40 ms)");
-        assertThatThrownBy(() -> HealthConfig.builder().history(1).build()).hasMessageStartingWith("history is 1");
+                .hasMessageContaining("health: bucketDegradedAfter = '50ms': must be from 0 to bucketCheckTimeout (40ms)");
+        assertThatThrownBy(() -> HealthConfig.builder().history(1).build()).hasMessageContaining("health: history = '1'");
         assertThatThrownBy(() -> HealthConfig.builder().rateWindow(Duration.ofSeconds(1)).build())
-                .hasMessageStartingWith("rateWindow is 1000 ms; it must be from the interval (5000 ms)");
+                .hasMessageContaining("health: rateWindow = '1s': must be at least the interval (5s)");
+    }
+
+    @Test
+    void everyProblemIsReportedTogether() {
+        assertThatThrownBy(() -> HealthConfig.builder().history(1).rateWindow(Duration.ofSeconds(1))
+                .poolDegradedAfter(Duration.ofSeconds(3)).build())
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(p -> p.setting())
+                        .containsExactlyInAnyOrder("history", "poolDegradedAfter", "rateWindow"))
+                .hasMessageStartingWith("invalid configuration (3 problems):");
     }
 }

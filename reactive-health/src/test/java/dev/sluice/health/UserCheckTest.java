@@ -100,18 +100,18 @@ class UserCheckTest {
         HealthCheck a = HealthCheck.of("deps", "same", () -> Mono.just(CheckResult.healthy().build()));
         HealthCheck b = HealthCheck.of("deps", "same", () -> Mono.just(CheckResult.healthy().build()));
         assertThatThrownBy(() -> HealthConfig.builder().check(a).check(b).build())
-                .hasMessage("two checks are deps 'same'; give each check of a kind its own name");
+                .hasMessageContaining("health: check = 'deps 'same'': two checks have this kind and name");
         HealthCheck long_ = new Timed("deps", "long", Duration.ofSeconds(2), null, Mono.empty());
         assertThatThrownBy(() -> HealthConfig.builder().interval(Duration.ofSeconds(1)).check(long_).build())
-                .hasMessageStartingWith("check deps 'long' has a time limit of 2000 ms; it must be from 1 ms to the interval (1000 ms)");
+                .hasMessageContaining("health: check deps 'long' timeLimit = '2s': must be from 1ms to the interval (1s)");
         HealthCheck badKind = HealthCheck.of("Deps!", "x", Mono::empty);
         assertThatThrownBy(() -> HealthConfig.builder().check(badKind).build())
                 .hasMessage("check kind 'Deps!' must be dotted lower-case words such as 'saga.outbox'");
         HealthCheck pool = HealthCheck.of("pool", "primary", Mono::empty);
         assertThatThrownBy(() -> HealthConfig.builder().check(pool).build())
-                .hasMessageStartingWith("check pool 'primary' uses the kind of the built-in pool checks");
+                .hasMessageContaining("health: check = 'pool 'primary'': uses the kind of the built-in pool checks");
         assertThatThrownBy(() -> HealthConfig.builder().outsideReadiness("Saga Outbox").build())
-                .hasMessage("outsideReadiness kind 'Saga Outbox' must be dotted lower-case words such as 'saga.outbox'");
+                .hasMessageContaining("health: outsideReadiness = 'Saga Outbox': must be dotted lower-case words such as 'saga.outbox'");
         assertThatThrownBy(() -> CheckResult.healthy().reading("Orders Backlog", Reading.count(1)).build())
                 .hasMessage("reading name 'Orders Backlog' must be dotted lower-case words such as 'orders.backlog'");
         assertThatThrownBy(() -> CheckResult.of(HealthStatus.UNHEALTHY, null).build()).hasMessageContaining("must say why");

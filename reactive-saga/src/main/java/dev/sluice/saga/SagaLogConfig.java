@@ -1,5 +1,9 @@
 package dev.sluice.saga;
 
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.Problems;
+import dev.sluice.pool.config.Setting;
+
 import java.util.regex.Pattern;
 
 /**
@@ -21,21 +25,34 @@ public record SagaLogConfig(String schema, String tablePrefix) {
     /** Like {@link #SCHEMA}, but may be empty. */
     public static final Pattern PREFIX = Pattern.compile("([a-z_][a-z0-9_]{0,19})?");
 
+    /** The schema of the log's tables. */
+    public static final Setting<String> SCHEMA_NAME = Setting.text("schema", "sluice", value -> SCHEMA.matcher(value).matches(),
+            "must be 1 to 40 lower-case letters, digits or underscores, starting with a letter or underscore (it is put into SQL text)",
+            "[a-z_][a-z0-9_]{0,39}");
+    /** The prefix of the log's table and index names. */
+    public static final Setting<String> TABLE_PREFIX = Setting.text("tablePrefix", "", value -> PREFIX.matcher(value).matches(),
+            "must be 0 to 20 lower-case letters, digits or underscores, starting with a letter or underscore (it is put into SQL text)",
+            "([a-z_][a-z0-9_]{0,19})?");
+
     /** Schema {@code sluice}, no prefix. */
-    public static final SagaLogConfig DEFAULT = new SagaLogConfig("sluice", "");
+    public static final SagaLogConfig DEFAULT = new SagaLogConfig(SCHEMA_NAME.defaultValue(), TABLE_PREFIX.defaultValue());
 
     /**
-     * @throws IllegalArgumentException naming the setting, the value and what is allowed, when the schema or the
-     *                                  prefix is not a plain lower-case identifier (they are put into SQL text)
+     * @throws ConfigException naming each setting, its value and what is allowed, when the schema or the prefix is
+     *                         not a plain lower-case identifier
      */
     public SagaLogConfig {
-        if (schema == null || !SCHEMA.matcher(schema).matches()) {
-            throw new IllegalArgumentException("saga log schema '" + schema + "' is not allowed: use 1 to 40 lower-case letters, "
-                    + "digits or underscores, starting with a letter or underscore");
+        Problems problems = new Problems("saga log");
+        if (schema == null) {
+            problems.add(SCHEMA_NAME, null, "is required");
+        } else {
+            problems.check(SCHEMA_NAME, schema);
         }
-        if (tablePrefix == null || !PREFIX.matcher(tablePrefix).matches()) {
-            throw new IllegalArgumentException("saga log table prefix '" + tablePrefix + "' is not allowed: use 0 to 20 lower-case "
-                    + "letters, digits or underscores, starting with a letter or underscore");
+        if (tablePrefix == null) {
+            problems.add(TABLE_PREFIX, null, "is required (use \"\" for none)");
+        } else {
+            problems.check(TABLE_PREFIX, tablePrefix);
         }
+        problems.throwIfAny();
     }
 }

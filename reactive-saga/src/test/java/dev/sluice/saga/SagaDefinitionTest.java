@@ -1,5 +1,6 @@
 package dev.sluice.saga;
 
+import dev.sluice.pool.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -54,8 +55,9 @@ class SagaDefinitionTest {
                 .hasMessageContaining("saga name 'drop table; --' is not allowed");
         assertThatThrownBy(() -> SagaStep.of("a b", ctx -> Mono.empty())).isInstanceOf(SagaDefinitionException.class)
                 .hasMessageContaining("step id 'a b' is not allowed");
-        assertThatThrownBy(() -> new SagaLogConfig("public; drop", "")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("saga log schema");
+        assertThatThrownBy(() -> new SagaLogConfig("public; drop", "x-")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("saga log: schema = 'public; drop'")
+                .hasMessageContaining("saga log: tablePrefix = 'x-'");
     }
 
     @Test
