@@ -9,18 +9,17 @@ import java.util.TreeMap;
 
 /**
  * What PostgreSQL counted for one database, as {@code pg_stat_database} and {@code pg_stat_user_tables} report it:
- * transactions committed and rolled back, and rows inserted, updated and deleted per table. A reading of the
+ * transactions committed, and rows inserted, updated and deleted per table. A reading of the
  * counters ({@link PgActivityProbe#read()}) or the difference of two ({@link #since}), so that what a system made the
  * server do can be divided by the operations it completed ({@link #perOperation}).
  *
- * @param commits   transactions committed ({@code xact_commit}), read-only ones included
- * @param rollbacks transactions rolled back ({@code xact_rollback})
- * @param tables    rows written per table, by {@code schema.table}
+ * @param commits transactions committed ({@code xact_commit}), read-only ones included
+ * @param tables  rows written per table, by {@code schema.table}
  */
-public record PgActivity(long commits, long rollbacks, Map<String, TableWrites> tables) {
+public record PgActivity(long commits, Map<String, TableWrites> tables) {
 
     /** Nothing counted. */
-    public static final PgActivity NONE = new PgActivity(0, 0, Map.of());
+    public static final PgActivity NONE = new PgActivity(0, Map.of());
 
     /**
      * Rows one table had written ({@code n_tup_ins}, {@code n_tup_upd}, {@code n_tup_del}).
@@ -82,21 +81,21 @@ public record PgActivity(long commits, long rollbacks, Map<String, TableWrites> 
                 delta.put(table, written);
             }
         });
-        return new PgActivity(commits - earlier.commits, rollbacks - earlier.rollbacks, delta);
+        return new PgActivity(commits - earlier.commits, delta);
     }
 
     /** Both counts together (two turns of one system, say). */
     public PgActivity plus(PgActivity other) {
         Map<String, TableWrites> sum = new LinkedHashMap<>(tables);
         other.tables.forEach((table, written) -> sum.merge(table, written, TableWrites::plus));
-        return new PgActivity(commits + other.commits, rollbacks + other.rollbacks, sum);
+        return new PgActivity(commits + other.commits, sum);
     }
 
     /**
      * These counts divided by {@code operations}, for a result's details: {@code operations}, {@code commits},
      * {@code rowsWritten}, and when at least one operation completed {@code commitsPerOp}, {@code rowsWrittenPerOp},
      * {@code rowsInsertedPerOp}, {@code rowsUpdatedPerOp}, {@code rowsDeletedPerOp} and {@code rowsWrittenPerOpByTable}
-     * (tables in name order), rounded to three decimals; {@code rollbacks} when there were any.
+     * (tables in name order), rounded to three decimals.
      *
      * @throws IllegalArgumentException when {@code operations} is negative
      */
@@ -108,9 +107,6 @@ public record PgActivity(long commits, long rollbacks, Map<String, TableWrites> 
         details.put("operations", operations);
         details.put("commits", commits);
         details.put("rowsWritten", rowsWritten());
-        if (rollbacks != 0) {
-            details.put("rollbacks", rollbacks);
-        }
         if (operations == 0) {
             return details;
         }

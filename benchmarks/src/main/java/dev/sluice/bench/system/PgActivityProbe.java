@@ -19,21 +19,21 @@ import java.util.Objects;
  *
  * <p>The server counts each session's transactions and rows in the session itself and adds them to the shared
  * counters now and then (at most once a second while it works, and when it ends). A reading is therefore exact only
- * for sessions that have ended: {@link #awaitNoOtherSessions} waits for that. The probe's own transactions are
- * counted too; it keeps track of them and leaves them out of its readings, so a difference of two readings is what
- * the other sessions did. Not thread-safe: one caller at a time.
+ * for sessions that have ended: {@link #awaitNoOtherSessions} waits for that. The probe runs every query in a
+ * transaction it rolls back, so it adds no commit of its own to what it reads (only its session's start, before the
+ * first reading), on any server version and without privileges beyond reading the statistics views. Not
+ * thread-safe: one caller at a time.
  */
 public final class PgActivityProbe implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(50);
-    private static final String DATABASE = "SELECT xact_commit, xact_rollback FROM pg_stat_database WHERE datname = current_database()";
+    private static final String DATABASE = "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()";
     private static final String TABLES = "SELECT schemaname, relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables";
     private static final String OTHER_SESSIONS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
             + "AND pid <> pg_backend_pid() AND backend_type = 'client backend'";
 
     private final Connection connection;
     private final String database;
-    private long ownCommits;
 
     private PgActivityProbe(Connection connection, String database) {
         this.connection = connection;
@@ -47,32 +47,30 @@ public final class PgActivityProbe implements AutoCloseable {
      */
     public static PgActivityProbe open(TestDatabase database) throws SQLException {
         Objects.requireNonNull(database, "database");
-        return new PgActivityProbe(PostgresServer.openJdbc(database), database.database());
+        Connection connection = PostgresServer.openJdbc(database);
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return new PgActivityProbe(connection, database.database());
     }
 
     /**
-     * The database's counters now, the probe's own transactions left out. Sessions still open may not have handed
-     * their latest counts to the server yet (see the class comment).
+     * The database's counters now. Sessions still open may not have handed their latest counts to the server yet (see
+     * the class comment).
      *
      * @throws SQLException when a query fails
      */
     public PgActivity read() throws SQLException {
-        try (Statement flush = connection.createStatement()) {
-            // Hands this session's own counts over at once, so the correction below is exact.
-            flush.execute("SELECT pg_stat_force_next_flush()");
-        }
-        ownCommits++;
-        long exclude = ownCommits;
-        connection.setAutoCommit(false);
         try {
             long commits;
-            long rollbacks;
             try (PreparedStatement statement = connection.prepareStatement(DATABASE); ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
                     throw new SQLException("pg_stat_database has no row for database " + database);
                 }
                 commits = row.getLong(1);
-                rollbacks = row.getLong(2);
             }
             Map<String, PgActivity.TableWrites> tables = new LinkedHashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(TABLES); ResultSet rows = statement.executeQuery()) {
@@ -81,11 +79,9 @@ public final class PgActivityProbe implements AutoCloseable {
                             new PgActivity.TableWrites(rows.getLong(3), rows.getLong(4), rows.getLong(5)));
                 }
             }
-            connection.commit();
-            ownCommits++;
-            return new PgActivity(commits - exclude, rollbacks, tables);
+            return new PgActivity(commits, tables);
         } finally {
-            connection.setAutoCommit(true);
+            connection.rollback();
         }
     }
 
@@ -104,8 +100,9 @@ public final class PgActivityProbe implements AutoCloseable {
             try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(OTHER_SESSIONS)) {
                 row.next();
                 others = row.getLong(1);
+            } finally {
+                connection.rollback();
             }
-            ownCommits++;
             if (others == 0) {
                 return true;
             }
