@@ -16,11 +16,18 @@ import java.util.stream.Collectors;
 /**
  * Writes {@code report.md}: the machine, then one section per scenario with a table of its systems, a table of its
  * ratios and checks with the brief's goal beside each, the caller sweep where there is one, and the JMH results.
+ * Systems whose details carry PostgreSQL's counts per operation ({@link #POSTGRES_DETAILS}) get a table of those too.
  */
 public final class MarkdownReport {
 
     /** File name of the caller-sweep chart, next to the report. */
     public static final String SWEEP_CHART = "caller-sweep.png";
+    /**
+     * The details key of what a system made PostgreSQL do per operation: a map with {@code commitsPerOp},
+     * {@code rowsWrittenPerOp}, {@code rowsInsertedPerOp}, {@code rowsUpdatedPerOp}, {@code rowsDeletedPerOp} and
+     * {@code rowsWrittenPerOpByTable} (table name to rows per operation), as {@code PgActivity#perOperation} writes it.
+     */
+    public static final String POSTGRES_DETAILS = "postgres";
 
     private static final String NOISE = "Numbers measured on a shared machine are noisy (other builds and tests may run at "
             + "the same time, and the servers share the same cores as the clients): read the ratios, which compare "
@@ -82,6 +89,7 @@ public final class MarkdownReport {
         }
         md.append('\n');
         operations(md, s);
+        postgres(md, s);
         if (!s.goals().isEmpty()) {
             md.append("| ratio or check | measured | goal (brief, section 6) | met |\n|---|---:|---|---|\n");
             for (GoalCheck g : s.goals()) {
@@ -131,6 +139,37 @@ public final class MarkdownReport {
             }
         }
         md.append('\n');
+    }
+
+    private static void postgres(StringBuilder md, ScenarioResult s) {
+        List<SystemResult> counted = s.systems().stream().filter(r -> postgresCounts(r).isPresent()).toList();
+        if (counted.isEmpty()) {
+            return;
+        }
+        md.append("PostgreSQL per operation (its own counters: commits from `pg_stat_database`, rows from `pg_stat_user_tables`):\n\n")
+                .append("| system | commits | rows written | inserted | updated | deleted | rows written by table |\n")
+                .append("|---|---:|---:|---:|---:|---:|---|\n");
+        for (SystemResult r : counted) {
+            Map<String, Object> pg = postgresCounts(r).orElseThrow();
+            String byTable = pg.get("rowsWrittenPerOpByTable") instanceof Map<?, ?> tables
+                    ? tables.entrySet().stream().map(e -> e.getKey() + " " + number((Number) e.getValue(), 2)).collect(Collectors.joining(", "))
+                    : "";
+            md.append("| ").append(r.name())
+                    .append(" | ").append(number((Number) pg.get("commitsPerOp"), 2))
+                    .append(" | ").append(number((Number) pg.get("rowsWrittenPerOp"), 2))
+                    .append(" | ").append(number((Number) pg.get("rowsInsertedPerOp"), 2))
+                    .append(" | ").append(number((Number) pg.get("rowsUpdatedPerOp"), 2))
+                    .append(" | ").append(number((Number) pg.get("rowsDeletedPerOp"), 2))
+                    .append(" | ").append(byTable).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** The system's PostgreSQL counts per operation, when it has them and completed at least one operation. */
+    @SuppressWarnings("unchecked")
+    private static Optional<Map<String, Object>> postgresCounts(SystemResult r) {
+        return r.measured() && r.details().get(POSTGRES_DETAILS) instanceof Map<?, ?> pg && pg.get("commitsPerOp") instanceof Number
+                ? Optional.of((Map<String, Object>) pg) : Optional.empty();
     }
 
     private static void sweep(StringBuilder md, List<SweepPoint> sweep) {

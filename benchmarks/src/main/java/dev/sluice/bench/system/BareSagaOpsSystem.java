@@ -12,11 +12,13 @@ import dev.sluice.pool.kv.KvStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 
 /** {@code bare}: the saga's three operations run one after another directly on the pool and the store, no log. */
-public final class BareSagaOpsSystem implements LoadSystem {
+public final class BareSagaOpsSystem implements LoadSystem, CountsOperations {
 
     private final SagaWorkload workload;
+    private final LongAdder completed = new LongAdder();
 
     public BareSagaOpsSystem(SagaWorkload workload) {
         this.workload = Objects.requireNonNull(workload, "workload");
@@ -25,6 +27,11 @@ public final class BareSagaOpsSystem implements LoadSystem {
     @Override
     public String name() {
         return "bare";
+    }
+
+    @Override
+    public long operationsCompleted() {
+        return completed.sum();
     }
 
     @Override
@@ -37,7 +44,8 @@ public final class BareSagaOpsSystem implements LoadSystem {
                 String ref = UUID.randomUUID().toString();
                 return store.put("reserve." + ref, SagaWorkload.VALUE)
                         .then(store.put("pay." + ref, SagaWorkload.VALUE))
-                        .then(pool.update(workload.insert(), ref));
+                        .then(pool.update(workload.insert(), ref))
+                        .doOnSuccess(rows -> completed.increment());
             })), progress);
         }
     }

@@ -20,18 +20,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@code sluice-saga}: each operation is one saga of three steps (two KV puts, one SQL insert) run by a
  * {@link SagaExecutor} with its durable log in PostgreSQL, on the same pool as the insert. An operation that does not
  * end {@code COMPLETED} counts as an error.
  */
-public final class SagaSystem implements LoadSystem {
+public final class SagaSystem implements LoadSystem, CountsOperations {
 
     /** The saga log's schema, dropped by the scenario afterwards. */
     public static final SagaLogConfig LOG = new SagaLogConfig("sluice_bench_sagas", "");
 
     private final SagaWorkload workload;
+    private final LongAdder completed = new LongAdder();
 
     public SagaSystem(SagaWorkload workload) {
         this.workload = Objects.requireNonNull(workload, "workload");
@@ -40,6 +42,11 @@ public final class SagaSystem implements LoadSystem {
     @Override
     public String name() {
         return "sluice-saga";
+    }
+
+    @Override
+    public long operationsCompleted() {
+        return completed.sum();
     }
 
     @Override
@@ -63,7 +70,8 @@ public final class SagaSystem implements LoadSystem {
                 return ReactiveLoad.run(name(), plan, List.of(new ReactiveLoad.Step("saga",
                         caller -> executor.run(checkout, Map.of("caller", caller), UUID.randomUUID().toString())
                                 .flatMap(result -> result.outcome() == SagaOutcome.COMPLETED ? Mono.just(result)
-                                        : Mono.error(new IllegalStateException("saga ended " + result.outcome() + ": " + result.reason().orElse("")))))),
+                                        : Mono.error(new IllegalStateException("saga ended " + result.outcome() + ": " + result.reason().orElse(""))))
+                                .doOnSuccess(result -> completed.increment()))),
                         progress);
             }
         }

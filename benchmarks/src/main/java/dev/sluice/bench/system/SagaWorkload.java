@@ -11,8 +11,8 @@ import java.time.Duration;
 
 /**
  * The three operations of the saga scenario: two KV puts (a reservation and a payment record, 100 bytes each, keys
- * unique to the caller's n-th operation) and one PostgreSQL insert. Both systems open a registry with the same pool
- * and bucket for each turn.
+ * unique to the caller's n-th operation) and one PostgreSQL insert. Sluice's systems open a registry with the same pool
+ * and bucket for each turn; DBOS's opens the same database and bucket through HikariCP and jnats.
  */
 public record SagaWorkload(PgPoolSettings settings, String natsUrl, String bucket, String table) {
 
@@ -44,5 +44,10 @@ public record SagaWorkload(PgPoolSettings settings, String natsUrl, String bucke
     /** The insert of one operation. */
     public String insert() {
         return "INSERT INTO " + table + " (ref) VALUES ($1)";
+    }
+
+    /** The same insert for JDBC. */
+    public String jdbcInsert() {
+        return "INSERT INTO " + table + " (ref) VALUES (?)";
     }
 }
