@@ -14,7 +14,7 @@ class BenchOptionsTest {
     void defaultsRunEveryScenarioWithTheFullProfile() {
         BenchOptions o = BenchOptions.parse();
 
-        assertThat(o.scenarios()).containsExactly("pool-round-trip", "callers-10k", "kv", "health-overhead", "saga", "jmh");
+        assertThat(o.scenarios()).containsExactly("pool-round-trip", "app", "callers-10k", "kv", "health-overhead", "saga", "restart", "jmh");
         assertThat(o.duration()).isEqualTo(Duration.ofSeconds(10));
         assertThat(o.warmup()).isEqualTo(Duration.ofSeconds(3));
         assertThat(o.rounds()).isEqualTo(2);
