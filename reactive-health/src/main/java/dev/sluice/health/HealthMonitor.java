@@ -3,6 +3,8 @@ package dev.sluice.health;
 import dev.sluice.health.internal.ReadinessRule;
 import dev.sluice.health.internal.Sampler;
 import dev.sluice.health.internal.TrendFit;
+import dev.sluice.pool.Lifecycle;
+import dev.sluice.pool.internal.loop.TimedLoop;
 import dev.sluice.pool.PoolRegistry;
 import dev.sluice.pool.check.HealthStatus;
 import org.slf4j.Logger;
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * a round lasts at most the longest check time limit, which the configuration keeps within one interval. The monitor
  * does not own the registry: closing it leaves the pools open.
  */
-public final class HealthMonitor implements AutoCloseable {
+public final class HealthMonitor implements Lifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
     private static final int SUBSCRIBER_BUFFER = 256;
@@ -101,6 +103,7 @@ public final class HealthMonitor implements AutoCloseable {
      *
      * @return completes after the first round; fails with {@link IllegalStateException} when the monitor is closed
      */
+    @Override
     public Mono<Void> start() {
         return Mono.defer(() -> {
             if (closed.get()) {
@@ -117,15 +120,8 @@ public final class HealthMonitor implements AutoCloseable {
         for (AlertSink sink : config.sinks()) {
             alerts().publishOn(Schedulers.boundedElastic()).subscribe(event -> deliver(sink, event));
         }
-        sampling.update(Flux.interval(Duration.ZERO, config.interval(), config.scheduler())
-                .onBackpressureDrop()
-                .concatMap(tick -> sampler.round(rounds.incrementAndGet())
-                        .map(this::publish)
-                        .onErrorResume(error -> {
-                            LOG.error("health sampling round failed; the next round runs as usual", error);
-                            return Mono.empty();
-                        }), 0)
-                .subscribe());
+        sampling.update(TimedLoop.every(config.interval(), "health sampling round", LOG).on(config.scheduler())
+                .start(() -> sampler.round(rounds.incrementAndGet()).map(this::publish)));
     }
 
     private HealthReport publish(List<HealthSample> samples) {
@@ -225,8 +221,15 @@ public final class HealthMonitor implements AutoCloseable {
 
     /**
      * Stops sampling and completes {@link #samples()}, {@link #reports()} and {@link #alerts()}; a round under way is
-     * cancelled, and the sinks receive the events raised before. Idempotent; returns at once. The registry stays open.
+     * cancelled, and the sinks receive the events raised before. Cold, idempotent; completes at once. The registry
+     * stays open.
      */
+    @Override
+    public Mono<Void> stop() {
+        return Mono.fromRunnable(this::close);
+    }
+
+    /** {@link #stop()} for blocking callers; returns at once. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

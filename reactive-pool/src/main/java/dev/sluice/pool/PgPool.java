@@ -10,6 +10,7 @@ import dev.sluice.pool.internal.PoolCounters;
 import dev.sluice.pool.internal.ServerConnections;
 import dev.sluice.pool.internal.Statements;
 import dev.sluice.pool.internal.TrackedConnection;
+import dev.sluice.pool.internal.loop.TimedLoop;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.pool.PoolMetrics;
@@ -56,7 +57,7 @@ import java.util.function.Function;
  * {@link PoolShutdownException} once {@link #close()} has begun. Errors from the server reach the caller
  * unchanged (R2DBC exceptions carrying the SQLSTATE).
  */
-public final class PgPool {
+public final class PgPool implements Lifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgPool.class);
     private static final int LEAK_REPORTS_KEPT = 20;
@@ -111,10 +112,10 @@ public final class PgPool {
         }
         this.pool = new ConnectionPool(builder.build());
         lifecycle.poolSize(() -> pool.getMetrics().map(m -> m.idleSize() + m.acquiredSize()).orElse(Integer.MAX_VALUE));
-        this.maintenance = Flux.interval(config.evictionInterval(), config.evictionInterval(), Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> pool.warmup().onErrorResume(e -> Mono.empty()), 1)
-                .subscribe();
+        // refills the pool to its minimum after evictions; a failed refill is logged and the next pass tries again
+        this.maintenance = TimedLoop.every(config.evictionInterval(), "refill of pool '" + config.name() + "' to its minimum", LOG)
+                .after(config.evictionInterval())
+                .start(pool::warmup);
         this.connectionFactory = new PooledConnectionFactory();
         this.breaker = new PoolBreaker(config.name(), config.circuitBreaker());
         this.acquireTimeoutNanos = config.acquireTimeout().toNanos();
@@ -391,9 +392,28 @@ public final class PgPool {
                 m == null ? 0 : m.pendingAcquireSize(), config.maxConnections(), leaks, breaker.state());
     }
 
+    /** {@link #stop()}, waiting at most the grace period and the time to close the connections after it. */
+    @Override
+    public void close() {
+        stop().block(config.shutdownGracePeriod().plus(ABORT_WAIT).plusSeconds(10));
+    }
+
     /** Whether shutdown has begun. */
     public boolean isClosing() {
         return state.get() != State.RUNNING;
+    }
+
+    /**
+     * Opens connections up to the minimum ({@link #warmup()}). Cold; completes when they are open.
+     *
+     * @return fails with the reason the server gave when the minimum cannot be opened, and with
+     *         {@link IllegalStateException} once the pool is stopping or stopped
+     */
+    @Override
+    public Mono<Void> start() {
+        return Mono.defer(() -> state.get() != State.RUNNING
+                ? Mono.error(new IllegalStateException("pool '" + name() + "' is stopped; create a new pool to use it again"))
+                : warmup().then());
     }
 
     /**
@@ -405,7 +425,8 @@ public final class PgPool {
      * {@link PoolShutdownException} and its connection closed. Then every connection is closed, so none of
      * this pool's sessions remains on the server.
      */
-    public Mono<Void> close() {
+    @Override
+    public Mono<Void> stop() {
         return Mono.defer(() -> {
             if (state.compareAndSet(State.RUNNING, State.DRAINING)) {
                 drain();

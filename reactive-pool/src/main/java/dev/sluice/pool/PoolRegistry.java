@@ -34,7 +34,7 @@ import java.util.function.Function;
  * registry.close();
  * }</pre>
  */
-public final class PoolRegistry implements AutoCloseable {
+public final class PoolRegistry implements Lifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolRegistry.class);
 
@@ -63,17 +63,6 @@ public final class PoolRegistry implements AutoCloseable {
         return config;
     }
 
-    /**
-     * Starts the registry. Cold: on subscription it checks capacity (when enabled), reading each server's
-     * {@code max_connections}, then warms every pool to its minimum, all pools in parallel.
-     *
-     * When KV is configured, the NATS connections open and the buckets are provisioned at the same time as
-     * the warm-up.
-     *
-     * @return completes when every pool holds its minimum (and the KV stores are ready); fails with
-     *         {@link CapacityException} when the sizes are unsafe, or with the server's error when a pool
-     *         cannot connect, or with the KV stores' error
-     */
     /** The log line of {@link #start()} that states the instance count the capacity check assumes, and its source. */
     String assumedInstancesMessage() {
         return "capacity check assumes " + config.appInstances() + " application instance(s), from "
@@ -89,6 +78,20 @@ public final class PoolRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the registry. Cold: on subscription it checks capacity (when enabled), reading each server's
+     * {@code max_connections}, then warms every pool to its minimum, all pools in parallel.
+     *
+     * When KV is configured, the NATS connections open and the buckets are provisioned at the same time as
+     * the warm-up.
+     *
+     * The registry logs the application instance count the capacity check assumes, and where it came from.
+     *
+     * @return completes when every pool holds its minimum (and the KV stores are ready); fails with
+     *         {@link CapacityException} when the sizes are unsafe, or with the server's error when a pool
+     *         cannot connect, or with the KV stores' error
+     */
+    @Override
     public Mono<Void> start() {
         // the capacity check multiplies by this count: an assumed 1 hides a fleet, so say where it came from
         Mono<Void> capacity = config.capacityCheck()
@@ -184,19 +187,20 @@ public final class PoolRegistry implements AutoCloseable {
     }
 
     /**
-     * Shuts every pool down gracefully, in parallel (see {@link PgPool#close()}). Cold and idempotent;
-     * completes when all are closed.
+     * Shuts every pool down gracefully, in parallel (see {@link PgPool#stop()}), and the KV stores. Cold and
+     * idempotent; completes when all are closed.
      */
-    public Mono<Void> shutdown() {
-        Mono<Void> stores = kv == null ? Mono.empty() : kv.shutdown();
-        return Mono.when(Flux.fromIterable(pools.values()).flatMap(PgPool::close, Math.max(1, pools.size())).then(), stores);
+    @Override
+    public Mono<Void> stop() {
+        Mono<Void> stores = kv == null ? Mono.empty() : kv.stop();
+        return Mono.when(Flux.fromIterable(pools.values()).flatMap(PgPool::stop, Math.max(1, pools.size())).then(), stores);
     }
 
-    /** Blocking {@link #shutdown()}, waiting at most the longest grace period plus 10 seconds. */
+    /** Blocking {@link #stop()}, waiting at most the longest grace period plus 10 seconds. */
     @Override
     public void close() {
         Duration longest = pools.values().stream().map(p -> p.config().shutdownGracePeriod()).max(Duration::compareTo).orElse(Duration.ZERO);
-        shutdown().block(longest.plusSeconds(10));
+        stop().block(longest.plusSeconds(10));
     }
 
     @Override

@@ -46,7 +46,7 @@ class AgentSessionTest {
             assertThat(stats.refused()).isEqualTo(outcomes.get("maxConcurrentConnections").sum());
             assertThat(stats.activeConnections()).isZero();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -82,7 +82,7 @@ class AgentSessionTest {
             assertThat(stats.transactionsAborted()).isEqualTo(1);
             assertThat(stats.operations()).isEqualTo(3);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -94,7 +94,7 @@ class AgentSessionTest {
             assertThatThrownBy(() -> new SessionLimits(0, 1, 1)).hasMessageContaining("maxConcurrentConnections = '0'");
             assertThatThrownBy(() -> new SessionLimits(1, 0, 1)).hasMessageContaining("maxOperations = '0'");
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 }

@@ -81,7 +81,7 @@ class CircuitBreakerTest {
                 assertThat(transitions).allSatisfy(t -> assertThat(t.pool()).isEqualTo("guarded"));
             } finally {
                 proxy.passThrough();
-                pool.close().block(Duration.ofSeconds(30));
+                pool.stop().block(Duration.ofSeconds(30));
             }
         }
     }
@@ -96,7 +96,7 @@ class CircuitBreakerTest {
             }
             assertThat(pool.breakerState()).isEqualTo(BreakerState.CLOSED);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -106,7 +106,7 @@ class CircuitBreakerTest {
         try {
             assertThat(pool.breakerState()).isEqualTo(BreakerState.DISABLED);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 }

@@ -76,7 +76,7 @@ class ClientCertificateTest {
             return pool.queryOne("SELECT ssl, client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
                     row -> List.<Object>of(row.get(0, Boolean.class), row.get(1, String.class))).block(Duration.ofSeconds(30));
         } finally {
-            pool.close().block(Duration.ofSeconds(30));
+            pool.stop().block(Duration.ofSeconds(30));
         }
     }
 

@@ -87,7 +87,7 @@ class PasswordSecrecyTest {
             assertThat(refused).hasMessageContaining("password authentication failed for user \"app\"");
             texts.add(stackOf(refused));
             texts.add(bad.toString());
-            bad.close().block();
+            bad.stop().block();
             Throwable badUrl = catchError(() -> dev.sluice.testkit.SluiceServers.parsePostgresUrl("mysql://app:" + PASSWORD + "@h/db"));
             texts.add(stackOf(badUrl));
         } finally {

@@ -49,7 +49,7 @@ class PgPoolBehaviourTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).as("next caller does not wait for the cancelled pg_sleep")
                     .isLessThan(Duration.ofSeconds(3));
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -69,7 +69,7 @@ class PgPoolBehaviourTest {
             assertThat(after.acquireMean()).isEqualTo(after.acquireTime().dividedBy(after.acquireCount()));
             holder.dispose();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -97,7 +97,7 @@ class PgPoolBehaviourTest {
             assertThat(pool.stats().acquireTimeouts()).isEqualTo(1);
             holder.dispose();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -120,7 +120,7 @@ class PgPoolBehaviourTest {
             holder.dispose();
             waiter.dispose();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -140,7 +140,7 @@ class PgPoolBehaviourTest {
             pool.query("SELECT 1", r -> 1).blockLast();
             assertThat(pool.stats().leaks()).isEqualTo(1);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -156,7 +156,7 @@ class PgPoolBehaviourTest {
             assertThat(pool.stats().acquired()).isZero();
             assertThat(pool.connectionFactory().getMetadata().getName()).isEqualTo("PostgreSQL");
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -186,7 +186,7 @@ class PgPoolBehaviourTest {
                     .collectList().block();
             assertThat(pids).hasSize(3).doesNotHaveDuplicates();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -200,7 +200,7 @@ class PgPoolBehaviourTest {
             assertThat(pool.queryOne("SELECT now() = statement_timestamp()", r -> r.get(0, Boolean.class)).block())
                     .as("the connection is not left inside the explain's transaction").isTrue();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -216,7 +216,7 @@ class PgPoolBehaviourTest {
         // running on the server, not only acquired: the third connection may still be opening when the pool counts it
         Pools.await("three running", Duration.ofSeconds(5), () -> Pools.busySessions(db, "graceful-close") == 3);
 
-        Mono<Void> closing = pool.close().cache();
+        Mono<Void> closing = pool.stop().cache();
         closing.subscribe();
         assertThat(pool.isClosing()).isTrue();
         assertThatThrownBy(() -> pool.query("SELECT 1", r -> 1).blockLast())
@@ -246,7 +246,7 @@ class PgPoolBehaviourTest {
         late.subscribe(v -> { }, e -> { });
         Pools.await("an acquire waiting", Duration.ofSeconds(3), () -> pool.stats().pending() == 1);
 
-        Mono<Void> closing = pool.close().cache();
+        Mono<Void> closing = pool.stop().cache();
         closing.subscribe(v -> { }, e -> { });
         hold.tryEmitEmpty();
 
@@ -271,7 +271,7 @@ class PgPoolBehaviourTest {
             late.subscribe(v -> { }, e -> { });
             Pools.await("a connection being opened", Duration.ofSeconds(3), () -> proxy.acceptedConnections() == 1);
 
-            pool.close().block(Duration.ofSeconds(10));
+            pool.stop().block(Duration.ofSeconds(10));
             proxy.passThrough();
 
             assertThatThrownBy(() -> late.block(Duration.ofSeconds(10))).isInstanceOf(PoolShutdownException.class)
@@ -291,7 +291,7 @@ class PgPoolBehaviourTest {
                 + "pg_stat_activity WHERE application_name = 'impatient-close' AND state = 'active' AND query LIKE '%pg_sleep(30)%'")));
 
         long start = System.nanoTime();
-        pool.close().block(Duration.ofSeconds(10));
+        pool.stop().block(Duration.ofSeconds(10));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
         assertThatThrownBy(slow::block).isInstanceOf(PoolShutdownException.class).hasMessageContaining("grace period of 300 ms");
         Pools.await("no session left", Duration.ofSeconds(3), () -> Pools.sessions(db, "impatient-close") == 0);

@@ -59,7 +59,7 @@ class PgPoolReliabilityTest {
             assertThat(pool.query("SELECT 42", r -> r.get(0, Integer.class)).blockLast()).isEqualTo(42);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -130,7 +130,7 @@ class PgPoolReliabilityTest {
             assertThat(Duration.ofNanos(firstAfterRestart - serverBackAt.get())).isLessThan(Duration.ofSeconds(2));
             assertThat(pool.query("SELECT 1", r -> r.get(0, Integer.class)).blockLast()).isEqualTo(1);
             Pools.await("nothing held", Duration.ofSeconds(5), () -> pool.stats().acquired() == 0);
-            pool.close().block();
+            pool.stop().block();
             Pools.await("no session left", Duration.ofSeconds(5), () -> Pools.sessions(db, "restart-load") == 0);
         }
     }
@@ -155,7 +155,7 @@ class PgPoolReliabilityTest {
         Pools.await("load running", Duration.ofSeconds(5), () -> outcomes.containsKey("ok") && outcomes.get("ok").sum() > 50);
 
         long start = System.nanoTime();
-        pool.close().block(Duration.ofSeconds(20));
+        pool.stop().block(Duration.ofSeconds(20));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Pools.await("refusals seen", Duration.ofSeconds(5), () -> outcomes.containsKey("PoolShutdownException"));
         running.set(false);

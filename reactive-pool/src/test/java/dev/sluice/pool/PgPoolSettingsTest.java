@@ -35,7 +35,7 @@ class PgPoolSettingsTest {
             assertThat(show(pool, "statement_timeout")).isEqualTo("200ms");
             assertThat(pool.stats().acquired()).isZero();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -47,7 +47,7 @@ class PgPoolSettingsTest {
             assertThat(Pools.sessions(db, "orders-api")).isEqualTo(2);
             assertThat(show(pool, "application_name")).isEqualTo("orders-api");
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
         Pools.await("sessions closed", Duration.ofSeconds(5), () -> Pools.sessions(db, "orders-api") == 0);
     }
@@ -64,7 +64,7 @@ class PgPoolSettingsTest {
             assertThat(show(pool, "work_mem")).isEqualTo("77MB");
             assertThat(show(pool, "jit")).isEqualTo("off");
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -75,7 +75,7 @@ class PgPoolSettingsTest {
             assertThat(show(pool, "application_name")).isEqualTo("sluice-billing");
             assertThat(show(pool, "idle_in_transaction_session_timeout")).isEqualTo("1min");
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -92,7 +92,7 @@ class PgPoolSettingsTest {
             assertThat(pids.get(3)).isNotEqualTo(pids.get(0));
             assertThat(pool.stats().recycled()).isEqualTo(2);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -107,7 +107,7 @@ class PgPoolSettingsTest {
             assertThat(pid(pool)).isNotEqualTo(first);
             assertThat(pool.stats().expired()).isGreaterThanOrEqualTo(1);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -139,7 +139,7 @@ class PgPoolSettingsTest {
             assertThat(pool.stats().idleEvicted()).isGreaterThanOrEqualTo(1);
             Pools.await("server sessions match the pool", Duration.ofSeconds(3), () -> Pools.sessions(db, "idle-evict") == 2);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -158,8 +158,8 @@ class PgPoolSettingsTest {
             assertThat(pool.stats().validationFailures()).isGreaterThanOrEqualTo(1);
             assertThat(pool.stats().validationPassRate()).isLessThan(1.0).isGreaterThan(0.0);
         } finally {
-            pool.close().block();
-            admin.close().block();
+            pool.stop().block();
+            admin.stop().block();
         }
     }
 
@@ -171,7 +171,7 @@ class PgPoolSettingsTest {
             assertThatThrownBy(() -> pid(pool)).hasMessageContaining("division by zero");
             assertThat(pool.stats().acquireCount()).isZero();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 }

@@ -64,7 +64,7 @@ class RetryTest {
             assertThat(pool.stats().retries()).containsKey(ErrorClass.TRANSIENT_SERIALIZATION);
             assertThat(PostgresServer.queryString(db, "SELECT count(*) FROM doctors WHERE on_call")).isEqualTo("0");
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -84,7 +84,7 @@ class RetryTest {
             assertThat(Flux.merge(forward, backward).collectList().block(Duration.ofSeconds(30))).containsExactly(1L, 1L);
             assertThat(pool.stats().retries()).containsOnlyKeys(ErrorClass.TRANSIENT_DEADLOCK);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -110,7 +110,7 @@ class RetryTest {
             assertThat(pid).isPositive();
             assertThat(pool.stats().retries()).containsOnlyKeys(ErrorClass.CONNECTION);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -133,7 +133,7 @@ class RetryTest {
             }).blockLast()).satisfies(e -> assertThat(SqlErrorClassifier.classify(e)).isEqualTo(ErrorClass.SYNTAX));
             assertThat(operations.get()).isEqualTo(1);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 

@@ -72,7 +72,7 @@ class ServerRestartTest {
                 assertThat(stats.connectAttempts()).isGreaterThan(stats.connectFailures());
                 assertThat(stats.acquireTimeouts() + stats.acquireErrors()).isZero();
             } finally {
-                pool.close().block(Duration.ofSeconds(30));
+                pool.stop().block(Duration.ofSeconds(30));
             }
         }
     }
@@ -119,7 +119,7 @@ class ServerRestartTest {
                 load.stop();
                 Pools.await("breaker closed", Duration.ofSeconds(5), () -> pool.breakerState() == BreakerState.CLOSED);
             } finally {
-                pool.close().block(Duration.ofSeconds(30));
+                pool.stop().block(Duration.ofSeconds(30));
             }
         }
     }

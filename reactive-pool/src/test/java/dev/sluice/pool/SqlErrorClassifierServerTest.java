@@ -56,7 +56,7 @@ class SqlErrorClassifierServerTest {
 
     @AfterAll
     static void closePool() {
-        pool.close().block(WAIT);
+        pool.stop().block(WAIT);
     }
 
     @ParameterizedTest(name = "{1} {2}: {0}")
@@ -88,7 +88,7 @@ class SqlErrorClassifierServerTest {
         try {
             assertClassified(errorOf(impatient.update("SELECT pg_sleep(5)")), "57014", ErrorClass.TIMEOUT);
         } finally {
-            impatient.close().block(WAIT);
+            impatient.stop().block(WAIT);
         }
     }
 
@@ -185,7 +185,7 @@ class SqlErrorClassifierServerTest {
                     .isInstanceOf(PoolExhaustedException.class).hasMessageContaining("make the server reachable");
             assertClassified(error, "08003", ErrorClass.CONNECTION);
         } finally {
-            nowhere.close().block(WAIT);
+            nowhere.stop().block(WAIT);
         }
     }
 
@@ -197,7 +197,7 @@ class SqlErrorClassifierServerTest {
         try (java.sql.Connection held = PostgresServer.openJdbc(new TestDatabase(db.host(), db.port(), db.database(), role, ""))) {
             assertClassified(errorOf(single.update("SELECT 1")), "53300", ErrorClass.RESOURCE);
         } finally {
-            single.close().block(WAIT);
+            single.stop().block(WAIT);
             PostgresServer.execute(db, "DROP ROLE " + role);
         }
     }
@@ -208,7 +208,7 @@ class SqlErrorClassifierServerTest {
         try {
             assertClassified(errorOf(stranger.update("SELECT 1")), "28000", ErrorClass.PERMISSION);
         } finally {
-            stranger.close().block(WAIT);
+            stranger.stop().block(WAIT);
         }
     }
 
@@ -220,7 +220,7 @@ class SqlErrorClassifierServerTest {
         try {
             assertClassified(errorOf(reader.update("SELECT * FROM accounts")), "42501", ErrorClass.PERMISSION);
         } finally {
-            reader.close().block(WAIT);
+            reader.stop().block(WAIT);
             PostgresServer.execute(db, "DROP ROLE " + role);
         }
     }
@@ -231,7 +231,7 @@ class SqlErrorClassifierServerTest {
         try {
             assertClassified(errorOf(standbyLike.update("INSERT INTO accounts VALUES (9, 'eve', 0, 'e')")), "25006", ErrorClass.PERMISSION);
         } finally {
-            standbyLike.close().block(WAIT);
+            standbyLike.stop().block(WAIT);
         }
     }
 
@@ -252,7 +252,7 @@ class SqlErrorClassifierServerTest {
                     .then(run(c, "SELECT 1"))));
             assertClassified(error, "08006", ErrorClass.CONNECTION);
         } finally {
-            idle.close().block(WAIT);
+            idle.stop().block(WAIT);
         }
     }
 

@@ -79,7 +79,7 @@ class TenantIsolationTest {
             assertThat(pool.queryOne("SELECT count(*) FROM documents", r -> r.get(0, Long.class)).block())
                     .as("without a tenant, the policy shows nothing").isZero();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -92,7 +92,7 @@ class TenantIsolationTest {
             assertThat(pool.withTenant("acme", tx -> tx.update("UPDATE documents SET body = 'mine' WHERE tenant_id = 'globex'")).blockLast())
                     .isZero();
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -110,7 +110,7 @@ class TenantIsolationTest {
             assertThat(pool.stats().acquireCount()).as("nothing was sent").isZero();
             assertThat(PostgresServer.queryString(db, "SELECT to_regclass('documents')::text")).isEqualTo("documents");
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 }

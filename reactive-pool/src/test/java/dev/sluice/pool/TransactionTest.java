@@ -36,7 +36,7 @@ class TransactionTest {
 
     @AfterAll
     static void stop() {
-        pool.close().block();
+        pool.stop().block();
     }
 
     @BeforeEach

@@ -1,5 +1,9 @@
 package dev.sluice.saga;
 
+import dev.sluice.pool.Lifecycle;
+import dev.sluice.pool.internal.loop.LoopLifecycle;
+import dev.sluice.pool.internal.loop.TimedLoop;
+
 import dev.sluice.pool.kv.KvStore;
 import dev.sluice.pool.kv.KvTimeoutException;
 import dev.sluice.pool.kv.NotConnectedException;
@@ -7,7 +11,6 @@ import dev.sluice.saga.internal.LogWriter;
 import dev.sluice.saga.internal.OutboxTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,7 +19,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Delivers the outbox rows of {@link Coordination#EVENTUAL} sagas to JetStream KV; one per executor
@@ -38,7 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * row not marked: the relay was stopped or killed mid-batch) is repeated with the same message id, which JetStream
  * acknowledges as a duplicate within the bucket's duplicate window, so each row is stored once.
  */
-public final class OutboxRelay {
+public final class OutboxRelay implements Lifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -46,12 +48,14 @@ public final class OutboxRelay {
     private final String ownerId;
     private final int batch;
     private final Map<String, KvStore> stores = new ConcurrentHashMap<>();
-    private final AtomicReference<Disposable> loop = new AtomicReference<>();
+    private final LoopLifecycle loop;
 
-    OutboxRelay(LogWriter log, String ownerId, int batch) {
+    OutboxRelay(LogWriter log, String ownerId, int batch, Duration interval) {
         this.log = log;
         this.ownerId = ownerId;
         this.batch = batch;
+        this.loop = new LoopLifecycle(TimedLoop.every(interval, "outbox relay pass of '" + ownerId + "'", LOG), this::relayPending,
+                "the outbox relay of '" + ownerId + "'");
     }
 
     void deliverTo(KvStore store) {
@@ -120,32 +124,18 @@ public final class OutboxRelay {
     }
 
     /**
-     * Starts a pass every {@code interval} on this instance (a pass still running when the next is due delays it).
-     * Errors of a pass are logged and the loop goes on.
-     *
-     * @return a handle that stops the loop (as {@link #stop()} does)
-     * @throws IllegalStateException when the loop already runs
+     * Starts the relay loop ({@link Lifecycle#start()}): a pass every {@link SagaExecutor.Builder#outboxInterval} on
+     * this instance, the first at once; a pass still running when the next is due delays it. Errors of a pass are
+     * logged and the loop goes on.
      */
-    public Disposable start(Duration interval) {
-        Disposable started = Flux.interval(Duration.ZERO, interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> relayPending().onErrorResume(error -> {
-                    LOG.warn("outbox relay pass of '{}' failed: {}", ownerId, error.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
-        if (!loop.compareAndSet(null, started)) {
-            started.dispose();
-            throw new IllegalStateException("the outbox relay of '" + ownerId + "' is already running");
-        }
-        return this::stop;
+    @Override
+    public Mono<Void> start() {
+        return loop.start();
     }
 
-    /** Stops the loop if it runs. */
-    public void stop() {
-        Disposable running = loop.getAndSet(null);
-        if (running != null) {
-            running.dispose();
-        }
+    /** Stops the relay loop ({@link Lifecycle#stop()}), cancelling the pass in progress (its rows are delivered again later). */
+    @Override
+    public Mono<Void> stop() {
+        return loop.stop();
     }
 }

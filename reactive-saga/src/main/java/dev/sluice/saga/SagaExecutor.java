@@ -1,6 +1,9 @@
 package dev.sluice.saga;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sluice.pool.config.ConfigException;
+import dev.sluice.pool.config.Problems;
+import dev.sluice.pool.config.Setting;
 import dev.sluice.saga.internal.Json;
 import dev.sluice.saga.internal.KvEffect;
 import dev.sluice.saga.internal.LeaseKeeper;
@@ -56,11 +59,11 @@ public final class SagaExecutor implements AutoCloseable {
         this.log = builder.log;
         this.ownerId = builder.ownerId;
         this.leaseDuration = builder.leaseDuration;
-        this.outbox = new OutboxRelay(log.writer(), ownerId, builder.recoveryBatch);
+        this.outbox = new OutboxRelay(log.writer(), ownerId, builder.recoveryBatch, builder.outboxInterval);
         builder.definitions.forEach(this::register);
         this.leases = new LeaseKeeper(log.writer(), ownerId, leaseDuration, running);
         this.queue = new ManualInterventionQueue(this);
-        this.recovery = new SagaRecovery(this, builder.recoveryBatch);
+        this.recovery = new SagaRecovery(this, builder.recoveryBatch, builder.recoveryInterval);
     }
 
     /** Starts an executor on {@code log}. */
@@ -235,12 +238,29 @@ public final class SagaExecutor implements AutoCloseable {
         return "SagaExecutor[" + ownerId + ", lease=" + leaseDuration + ", running=" + running.size() + "]";
     }
 
-    /** Settings of an executor; not thread-safe. */
+    /** This instance's id in leases. */
+    public static final Setting<String> OWNER = Setting.text("ownerId", null, value -> OWNER_ID.matcher(value).matches(),
+            "must be 1 to 100 letters, digits, '_', '.', ':' or '-'", "[A-Za-z0-9_.:-]{1,100}");
+    /** How long a lease lasts without renewal. */
+    public static final Setting<Duration> LEASE_DURATION = Setting.duration("leaseDuration", Duration.ofSeconds(15),
+            Duration.ofSeconds(1), Duration.ofMinutes(10));
+    /** How many expired sagas (or outbox rows) one pass claims at most. */
+    public static final Setting<Integer> RECOVERY_BATCH = Setting.integer("recoveryBatch", 64, 1, 10_000);
+    /** Time between two recovery passes. */
+    public static final Setting<Duration> RECOVERY_INTERVAL = Setting.duration("recoveryInterval", Duration.ofSeconds(5),
+            Duration.ofMillis(10), Duration.ofHours(1));
+    /** Time between two outbox relay passes. */
+    public static final Setting<Duration> OUTBOX_INTERVAL = Setting.duration("outboxInterval", Duration.ofSeconds(1),
+            Duration.ofMillis(10), Duration.ofHours(1));
+
+    /** Settings of an executor, checked together by {@link #build()}; not thread-safe. */
     public static final class Builder {
         private final SagaLog log;
         private String ownerId = defaultOwnerId();
-        private Duration leaseDuration = Duration.ofSeconds(15);
-        private int recoveryBatch = 64;
+        private Duration leaseDuration = LEASE_DURATION.defaultValue();
+        private int recoveryBatch = RECOVERY_BATCH.defaultValue();
+        private Duration recoveryInterval = RECOVERY_INTERVAL.defaultValue();
+        private Duration outboxInterval = OUTBOX_INTERVAL.defaultValue();
         private final java.util.List<SagaDefinition> definitions = new java.util.ArrayList<>();
 
         private Builder(SagaLog log) {
@@ -257,10 +277,6 @@ public final class SagaExecutor implements AutoCloseable {
          * live instances.
          */
         public Builder ownerId(String ownerId) {
-            if (ownerId == null || !OWNER_ID.matcher(ownerId).matches()) {
-                throw new IllegalArgumentException("saga owner id '" + ownerId + "' is not allowed: use 1 to 100 letters, digits, "
-                        + "'_', '.', ':' or '-'");
-            }
             this.ownerId = ownerId;
             return this;
         }
@@ -270,20 +286,25 @@ public final class SagaExecutor implements AutoCloseable {
          * wait before recovery can claim them. Leases are renewed every third of it.
          */
         public Builder leaseDuration(Duration leaseDuration) {
-            if (leaseDuration == null || leaseDuration.compareTo(Duration.ofSeconds(1)) < 0
-                    || leaseDuration.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("saga lease duration " + leaseDuration + " is not allowed: use 1 s to 10 min");
-            }
             this.leaseDuration = leaseDuration;
             return this;
         }
 
         /** How many expired sagas one recovery pass claims at most (default 64, 1 to 10,000). */
         public Builder recoveryBatch(int sagas) {
-            if (sagas < 1 || sagas > 10_000) {
-                throw new IllegalArgumentException("saga recovery batch " + sagas + " is not allowed: use 1 to 10000");
-            }
             this.recoveryBatch = sagas;
+            return this;
+        }
+
+        /** Time between two passes of {@link SagaExecutor#recovery()} once started (default 5 s, 10 ms to 1 h). */
+        public Builder recoveryInterval(Duration interval) {
+            this.recoveryInterval = interval;
+            return this;
+        }
+
+        /** Time between two passes of {@link SagaExecutor#outbox()} once started (default 1 s, 10 ms to 1 h). */
+        public Builder outboxInterval(Duration interval) {
+            this.outboxInterval = interval;
             return this;
         }
 
@@ -293,9 +314,32 @@ public final class SagaExecutor implements AutoCloseable {
             return this;
         }
 
-        /** The executor; it starts renewing leases at once. */
+        /**
+         * The executor; it starts renewing leases at once.
+         *
+         * @throws ConfigException listing every setting out of its range, each with its value and the fix
+         */
         public SagaExecutor build() {
+            Problems problems = new Problems("saga executor");
+            if (ownerId == null) {
+                problems.add(OWNER, null, "is required");
+            } else {
+                problems.check(OWNER, ownerId);
+            }
+            checkPresent(problems, LEASE_DURATION, leaseDuration);
+            problems.check(RECOVERY_BATCH, recoveryBatch);
+            checkPresent(problems, RECOVERY_INTERVAL, recoveryInterval);
+            checkPresent(problems, OUTBOX_INTERVAL, outboxInterval);
+            problems.throwIfAny();
             return new SagaExecutor(this);
+        }
+
+        private static void checkPresent(Problems problems, Setting<Duration> setting, Duration value) {
+            if (value == null) {
+                problems.add(setting, null, "is required");
+            } else {
+                problems.check(setting, value);
+            }
         }
     }
 }

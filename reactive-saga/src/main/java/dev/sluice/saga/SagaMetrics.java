@@ -1,12 +1,13 @@
 package dev.sluice.saga;
 
+import dev.sluice.pool.internal.loop.TimedLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
-import reactor.core.publisher.Flux;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * saga events carry no per-attempt signal.
  */
 public final class SagaMetrics {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SagaMetrics.class);
 
     private SagaMetrics() {
     }
@@ -81,10 +84,8 @@ public final class SagaMetrics {
                 }
             }
         });
-        Disposable queue = Flux.interval(Duration.ZERO, queueRefresh, Schedulers.parallel())
-                .onBackpressureDrop()
-                .concatMap(tick -> executor.queue().list().count().doOnNext(queueSize::set).onErrorResume(e -> reactor.core.publisher.Mono.empty()), 1)
-                .subscribe();
+        Disposable queue = TimedLoop.every(queueRefresh, "count of the manual-intervention queue", LOG)
+                .start(() -> executor.queue().list().count().doOnNext(queueSize::set));
         return Disposables.composite(events, queue);
     }
 

@@ -1,16 +1,18 @@
 package dev.sluice.saga;
 
+import dev.sluice.pool.Lifecycle;
+import dev.sluice.pool.internal.loop.LoopLifecycle;
+import dev.sluice.pool.internal.loop.TimedLoop;
+
 import dev.sluice.saga.internal.Json;
 import dev.sluice.saga.internal.LogWriter;
 import dev.sluice.saga.internal.PreparedTransaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Finds sagas whose owner stopped renewing its lease (it crashed, hung, or lost the database) and finishes them on
@@ -20,17 +22,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * completed (a step logged as started is checked first, so its effect is not applied twice), or on with its
  * compensations when it was compensating.
  */
-public final class SagaRecovery {
+public final class SagaRecovery implements Lifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(SagaRecovery.class);
 
     private final SagaExecutor executor;
     private final int batch;
-    private final AtomicReference<Disposable> loop = new AtomicReference<>();
+    private final LoopLifecycle loop;
 
-    SagaRecovery(SagaExecutor executor, int batch) {
+    SagaRecovery(SagaExecutor executor, int batch, Duration interval) {
         this.executor = executor;
         this.batch = batch;
+        this.loop = new LoopLifecycle(TimedLoop.every(interval, "saga recovery pass of '" + executor.ownerId() + "'", LOG),
+                () -> recoverExpired().then(resolveOrphanedPrepared()), "the saga recovery loop of '" + executor.ownerId() + "'");
     }
 
     /**
@@ -77,32 +81,18 @@ public final class SagaRecovery {
     }
 
     /**
-     * Starts a recovery pass every {@code interval} on this instance (a pass still running when the next is due
-     * delays it): {@link #recoverExpired()}, then {@link #resolveOrphanedPrepared()}. Errors of a pass are logged and the loop goes on.
-     *
-     * @return a handle that stops the loop (as {@link #stop()} does)
-     * @throws IllegalStateException when the loop already runs
+     * Starts the recovery loop ({@link Lifecycle#start()}): a pass every {@link SagaExecutor.Builder#recoveryInterval}
+     * on this instance, the first at once; a pass still running when the next is due delays it. A pass is
+     * {@link #recoverExpired()}, then {@link #resolveOrphanedPrepared()}; its errors are logged and the loop goes on.
      */
-    public Disposable start(Duration interval) {
-        Disposable started = Flux.interval(Duration.ZERO, interval)
-                .onBackpressureDrop()
-                .concatMap(tick -> recoverExpired().then(resolveOrphanedPrepared()).then().onErrorResume(error -> {
-                    LOG.warn("saga recovery pass of '{}' failed: {}", executor.ownerId(), error.toString());
-                    return Mono.empty();
-                }))
-                .subscribe();
-        if (!loop.compareAndSet(null, started)) {
-            started.dispose();
-            throw new IllegalStateException("the saga recovery loop of '" + executor.ownerId() + "' is already running");
-        }
-        return this::stop;
+    @Override
+    public Mono<Void> start() {
+        return loop.start();
     }
 
-    /** Stops the recovery loop if it runs; passes already resumed sagas run on. */
-    public void stop() {
-        Disposable running = loop.getAndSet(null);
-        if (running != null) {
-            running.dispose();
-        }
+    /** Stops the recovery loop ({@link Lifecycle#stop()}); sagas a pass already resumed run on to their end. */
+    @Override
+    public Mono<Void> stop() {
+        return loop.stop();
     }
 }

@@ -303,7 +303,7 @@ class CoordinationTest {
                 assertThat(fx.query("SELECT sum(attempts) FROM sluice.saga_outbox WHERE key LIKE 'acct." + run + ".%'")).isNotEqualTo("0");
 
                 nats.startProcess();
-                executor.outbox().start(Duration.ofMillis(200));
+                executor.outbox().start().block(WAIT);
                 SagaFixture.await("every outbox row is delivered", WAIT, () -> executor.outbox().pending().block(WAIT) == 0L);
 
                 for (int account = 0; account < 3; account++) {

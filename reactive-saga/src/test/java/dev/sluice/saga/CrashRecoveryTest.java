@@ -57,9 +57,9 @@ class CrashRecoveryTest {
             assertThat(interrupted).as("sagas interrupted by the kill").isPositive();
 
             SagaDefinition definition = CrashWorkload.definition(fx.kv, fx.pool, table);
-            try (SagaExecutor recoverer = SagaExecutor.builder(fx.log).ownerId("recoverer").leaseDuration(Duration.ofSeconds(2))
+            try (SagaExecutor recoverer = SagaExecutor.builder(fx.log).ownerId("recoverer").leaseDuration(Duration.ofSeconds(2)).recoveryInterval(Duration.ofMillis(100))
                     .register(definition).build()) {
-                recoverer.recovery().start(Duration.ofMillis(100));
+                recoverer.recovery().start().block();
                 SagaFixture.await("every saga terminal", RECOVERY_WAIT, () -> "0".equals(fx.query(
                         "SELECT count(*) FROM " + schema + ".saga WHERE state IN ('RUNNING', 'COMPENSATING')")));
             }

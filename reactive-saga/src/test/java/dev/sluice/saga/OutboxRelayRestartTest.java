@@ -72,7 +72,7 @@ class OutboxRelayRestartTest {
                     slowStores.start().block(WAIT);
                     SagaExecutor first = fx.executor("relay-first").register(OutboxLedger.definition(slowStores.store("main")));
                     try {
-                        first.outbox().start(Duration.ofMillis(100));
+                        first.outbox().start().block();
                         awaitMidBatch(fx, outbox, () -> { });
                     } finally {
                         first.close();
@@ -87,7 +87,7 @@ class OutboxRelayRestartTest {
             assertThat(delivered).as("rows marked delivered when interrupted").isLessThan(ROWS);
 
             try (SagaExecutor second = fx.executor("relay-second").register(ledger)) {
-                second.outbox().start(Duration.ofMillis(100));
+                second.outbox().start().block();
                 SagaFixture.await("every outbox row delivered by the second relay", Duration.ofSeconds(60),
                         () -> second.outbox().pending().block(WAIT) == 0L);
             }

@@ -25,9 +25,9 @@ public final class OutboxRelayWorker {
         KvStores stores = KvStores.create(NatsConfig.builder().servers(args[5]).bucketPrefix(args[6])
                 .bucket("main", b -> b.history(10).storage(KvStorage.FILE)).build());
         stores.start().block(Duration.ofSeconds(30));
-        SagaExecutor executor = SagaExecutor.builder(SagaLog.create(pool, new SagaLogConfig(args[7], ""))).ownerId("relay-worker")
+        SagaExecutor executor = SagaExecutor.builder(SagaLog.create(pool, new SagaLogConfig(args[7], ""))).ownerId("relay-worker").outboxInterval(Duration.ofMillis(100))
                 .register(OutboxLedger.definition(stores.store("main"))).build();
-        executor.outbox().start(Duration.ofMillis(100));
+        executor.outbox().start().block();
         Thread.currentThread().join();
     }
 }

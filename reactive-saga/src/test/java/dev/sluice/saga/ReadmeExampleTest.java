@@ -9,7 +9,6 @@ import dev.sluice.testkit.SluiceExtension;
 import dev.sluice.testkit.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
@@ -43,10 +42,10 @@ class ReadmeExampleTest {
                 .consistencyCheck(ctx -> Mono.empty())
                 .build();
 
-        try (SagaExecutor sagas = SagaExecutor.builder(log).register(placeOrder).build()) {
-            Disposable recovery = sagas.recovery().start(Duration.ofSeconds(5));
+        try (SagaExecutor sagas = SagaExecutor.builder(log).recoveryInterval(Duration.ofSeconds(5)).register(placeOrder).build()) {
+            sagas.recovery().start().block();
             SagaResult result = sagas.run(placeOrder, Map.of("sku", "lamp"), "request-17").block();
-            recovery.dispose();
+            sagas.recovery().stop().block();
             return result;
         }
         // README example end

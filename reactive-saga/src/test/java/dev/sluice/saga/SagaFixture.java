@@ -58,7 +58,8 @@ final class SagaFixture implements AutoCloseable {
     }
 
     SagaExecutor executor(String owner) {
-        return SagaExecutor.builder(log).ownerId(owner).leaseDuration(Duration.ofSeconds(1)).build();
+        return SagaExecutor.builder(log).ownerId(owner).leaseDuration(Duration.ofSeconds(1))
+                .recoveryInterval(Duration.ofMillis(100)).outboxInterval(Duration.ofMillis(100)).build();
     }
 
     String query(String sql) {
@@ -94,6 +95,6 @@ final class SagaFixture implements AutoCloseable {
     @Override
     public void close() {
         stores.close();
-        pool.close().block(WAIT);
+        pool.stop().block(WAIT);
     }
 }

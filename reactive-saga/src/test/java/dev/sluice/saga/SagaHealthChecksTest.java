@@ -41,7 +41,7 @@ class SagaHealthChecksTest {
     @AfterAll
     static void stop() {
         pool.update("DROP SCHEMA " + SCHEMA + " CASCADE").block(WAIT);
-        pool.close().block(WAIT);
+        pool.stop().block(WAIT);
     }
 
     @BeforeEach

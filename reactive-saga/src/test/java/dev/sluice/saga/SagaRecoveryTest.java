@@ -150,9 +150,9 @@ class SagaRecoveryTest {
                 .step(SagaStep.of("b", ctx -> hang.get() ? Mono.never() : Mono.just(2)).noCompensation().timeout(Duration.ofSeconds(5)))
                 .build();
         SagaExecutor dying = SagaExecutor.builder(fx.log).ownerId("dying").leaseDuration(Duration.ofSeconds(1)).build();
-        SagaExecutor left = SagaExecutor.builder(fx.log).ownerId("left").leaseDuration(Duration.ofSeconds(2)).recoveryBatch(3)
+        SagaExecutor left = SagaExecutor.builder(fx.log).ownerId("left").leaseDuration(Duration.ofSeconds(2)).recoveryBatch(3).recoveryInterval(Duration.ofMillis(50))
                 .register(definition).build();
-        SagaExecutor right = SagaExecutor.builder(fx.log).ownerId("right").leaseDuration(Duration.ofSeconds(2)).recoveryBatch(3)
+        SagaExecutor right = SagaExecutor.builder(fx.log).ownerId("right").leaseDuration(Duration.ofSeconds(2)).recoveryBatch(3).recoveryInterval(Duration.ofMillis(50))
                 .register(definition).build();
         Map<UUID, String> recoveredBy = new ConcurrentHashMap<>();
         List<UUID> duplicates = new CopyOnWriteArrayList<>();
@@ -174,8 +174,8 @@ class SagaRecoveryTest {
                 });
             }
 
-            left.recovery().start(Duration.ofMillis(50));
-            right.recovery().start(Duration.ofMillis(50));
+            left.recovery().start().block();
+            right.recovery().start().block();
             SagaFixture.await("every saga completed", WAIT, () -> String.valueOf(sagas).equals(fx.query(
                     "SELECT count(*) FROM sluice.saga WHERE name = '" + name + "' AND state = 'COMPLETED'")));
 

@@ -79,9 +79,9 @@ class TwoPhaseCrashRecoveryTest {
             }
 
             SagaDefinition definition = TwoPhaseCrashWorkload.definition(fx.kv, fx.pool, TABLE);
-            try (SagaExecutor recoverer = SagaExecutor.builder(fx.log).ownerId("two-phase-recoverer").leaseDuration(Duration.ofSeconds(2))
+            try (SagaExecutor recoverer = SagaExecutor.builder(fx.log).ownerId("two-phase-recoverer").leaseDuration(Duration.ofSeconds(2)).recoveryInterval(Duration.ofMillis(100))
                     .register(definition).build()) {
-                recoverer.recovery().start(Duration.ofMillis(100));
+                recoverer.recovery().start().block();
                 SagaFixture.await("every saga terminal", Duration.ofSeconds(120), () -> "0".equals(fx.query(
                         "SELECT count(*) FROM " + SCHEMA + ".saga WHERE state IN ('RUNNING', 'COMPENSATING')")));
             }

@@ -76,7 +76,7 @@ public class PoolAcquireBenchmark {
             raw.dispose();
         }
         if (sluice != null) {
-            sluice.close().block(SETUP_WAIT);
+            sluice.stop().block(SETUP_WAIT);
         }
     }
 

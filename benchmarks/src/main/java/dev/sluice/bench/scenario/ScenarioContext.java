@@ -134,7 +134,7 @@ public final class ScenarioContext implements AutoCloseable {
                     .block(options.priming().plusSeconds(30));
         } finally {
             raw.disposeLater().block(CLOSE_WAIT);
-            sluice.close().block(CLOSE_WAIT);
+            sluice.stop().block(CLOSE_WAIT);
         }
         for (int i = 0; i < Schedulers.DEFAULT_POOL_SIZE; i++) {
             Schedulers.parallel().schedule(() -> { });

@@ -166,7 +166,7 @@ public final class ServerRestart implements Scenario {
         PgPool pool = PgPool.create(settings.sluice("restart"));
         pool.warmup().block(CLOSE_WAIT);
         return new ReactiveClient("sluice", () -> pool.queryOne(SQL, row -> row.get(0, Long.class), randomId()),
-                () -> pool.close().block(CLOSE_WAIT));
+                () -> pool.stop().block(CLOSE_WAIT));
     }
 
     private static Client r2dbcPool(PgPoolSettings settings) {

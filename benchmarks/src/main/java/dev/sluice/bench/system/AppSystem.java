@@ -80,7 +80,7 @@ public final class AppSystem implements LoadSystem {
                     yield ReactiveLoad.run(name(), plan, List.of(new ReactiveLoad.Step(operation.label(),
                             caller -> AppWorkload.sluice(pool, operation))), progress);
                 } finally {
-                    pool.close().block(CLOSE_WAIT);
+                    pool.stop().block(CLOSE_WAIT);
                 }
             }
             case R2DBC_POOL -> {

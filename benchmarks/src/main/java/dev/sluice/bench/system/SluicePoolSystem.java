@@ -75,7 +75,7 @@ public final class SluicePoolSystem implements LoadSystem {
                 attached.close();
             }
         } finally {
-            registry.shutdown().block(CLOSE_WAIT);
+            registry.stop().block(CLOSE_WAIT);
         }
     }
 }

@@ -30,7 +30,7 @@ class InMemoryPoolsTest {
             assertThat(factory.opened()).isEqualTo(4);
             assertThat(pool.stats().acquired()).isZero();
         } finally {
-            pool.close().block(WAIT);
+            pool.stop().block(WAIT);
         }
     }
 

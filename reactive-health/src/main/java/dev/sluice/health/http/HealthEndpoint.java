@@ -2,6 +2,7 @@ package dev.sluice.health.http;
 
 import dev.sluice.health.HealthMonitor;
 import dev.sluice.health.micrometer.HealthMetrics;
+import dev.sluice.pool.Lifecycle;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import reactor.core.publisher.Mono;
@@ -34,7 +35,7 @@ import java.util.Objects;
  * <p>The endpoint has one event-loop thread of its own, so busy database connections never delay a probe. Requests
  * read the monitor's latest round: they never run a check themselves.
  */
-public final class HealthEndpoint implements AutoCloseable {
+public final class HealthEndpoint implements Lifecycle {
 
     private final DisposableServer server;
     private final LoopResources loops;
@@ -78,11 +79,29 @@ public final class HealthEndpoint implements AutoCloseable {
     }
 
     /**
-     * Stops listening, closes open connections (event streams end) and releases the endpoint's thread; the metrics
-     * binding the endpoint made for itself stops. Blocking, at most a few seconds; idempotent. The monitor stays open.
+     * An endpoint exists once {@link Builder#start()} has bound it, so this completes at once while it listens.
+     * Cold.
+     *
+     * @return fails with {@link IllegalStateException} once the endpoint is stopped
      */
     @Override
-    public void close() {
+    public Mono<Void> start() {
+        return Mono.defer(() -> server.isDisposed()
+                ? Mono.error(new IllegalStateException("health endpoint " + uri("") + " is stopped; build a new one to listen again"))
+                : Mono.empty());
+    }
+
+    /**
+     * Stops listening, closes open connections (event streams end) and releases the endpoint's thread; the metrics
+     * binding the endpoint made for itself stops. Cold, idempotent; completes within a few seconds. The monitor stays
+     * open.
+     */
+    @Override
+    public Mono<Void> stop() {
+        return Mono.<Void>fromRunnable(this::stopNow).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    private synchronized void stopNow() {
         if (!server.isDisposed()) {
             server.disposeNow(Duration.ofSeconds(5));
         }
@@ -91,6 +110,12 @@ public final class HealthEndpoint implements AutoCloseable {
             ownRegistry.close();
         }
         loops.disposeLater(Duration.ZERO, Duration.ofSeconds(2)).block(Duration.ofSeconds(5));
+    }
+
+    /** {@link #stop()}, waiting until it is over. */
+    @Override
+    public void close() {
+        stopNow();
     }
 
     @Override

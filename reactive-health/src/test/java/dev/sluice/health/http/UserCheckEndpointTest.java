@@ -71,7 +71,7 @@ class UserCheckEndpointTest {
         PgPool setup = PgPool.create(TestRegistries.pool("setup", db).build());
         setup.update("CREATE TABLE IF NOT EXISTS user_check_orders (id serial PRIMARY KEY, shipped_at timestamptz)").block();
         setup.update("DELETE FROM user_check_orders").block();
-        setup.close().block();
+        setup.stop().block();
         // the check reads through the registry's own pool, handed over once the registry exists
         try (Endpoint e = new Endpoint(registry, config, Duration.ofMillis(200), r -> pool.set(r.pool("primary")))) {
             List<AlertEvent> alerts = new CopyOnWriteArrayList<>();

@@ -25,7 +25,7 @@ class ServerInsightTest {
             assertThat(states.count("idle")).isEqualTo(2);
             assertThat(states.total()).isEqualTo(3);
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 
@@ -54,7 +54,7 @@ class ServerInsightTest {
             assertThat(sleep.mean()).isGreaterThanOrEqualTo(java.time.Duration.ofMillis(50));
             assertThat(slowest.statements()).as("faster than the sleep").anySatisfy(st -> assertThat(st.mean()).isLessThan(sleep.mean()));
         } finally {
-            pool.close().block();
+            pool.stop().block();
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.sluice.pool.kv;
 
+import dev.sluice.pool.internal.loop.TimedLoop;
+import dev.sluice.pool.Lifecycle;
 import dev.sluice.pool.kv.internal.BucketProvisioner;
 import dev.sluice.pool.kv.internal.ConnectionEvents;
 import dev.sluice.pool.kv.internal.JetStreamKvStore;
@@ -40,7 +42,7 @@ import java.util.Objects;
  * <p>Opening connections, provisioning buckets and closing block inside jnats (it has no asynchronous form of
  * them) and run on Reactor's bounded-elastic scheduler; the operations of the stores never block.
  */
-public final class KvStores implements AutoCloseable {
+public final class KvStores implements Lifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(KvStores.class);
 
@@ -75,7 +77,7 @@ public final class KvStores implements AutoCloseable {
      *
      * <p>Cold and idempotent: nothing happens until subscription; a second subscription while starting joins the
      * first, and after success completes at once. After a failure every connection opened is closed again and a new
-     * subscription starts afresh. Cancelling does not stop a start under way ({@link #shutdown()} does).
+     * subscription starts afresh. Cancelling does not stop a start under way ({@link #stop()} does).
      *
      * @return a Mono completing when the stores are usable; failing with {@link NotConnectedException} when no
      *         connection can be made, {@link BucketMismatchException} when a bucket differs and may not be updated,
@@ -119,10 +121,8 @@ public final class KvStores implements AutoCloseable {
                 pool = opened;
                 stores = Collections.unmodifiableMap(made);
                 if (!config.roundTripInterval().isZero()) {
-                    roundTrips = Flux.interval(Duration.ZERO, config.roundTripInterval(), Schedulers.parallel())
-                            .onBackpressureDrop()
-                            .concatMap(tick -> measureRoundTrips().onErrorResume(e -> Mono.empty()), 1)
-                            .subscribe();
+                    roundTrips = TimedLoop.every(config.roundTripInterval(), "NATS round-trip measurement", LOG)
+                            .start(this::measureRoundTrips);
                 }
             }
         } catch (RuntimeException e) {
@@ -162,7 +162,7 @@ public final class KvStores implements AutoCloseable {
      * <p>Hot and shared: subscribers see the events that happen after they subscribe, except that events before the
      * first subscriber (such as CONNECTED at start) are kept for it, up to {@link NatsConfig#eventBufferSize()}.
      * Events are kept for slow subscribers up to the same bound, then dropped and counted in
-     * {@link KvStoresStats#droppedEvents()}; jnats' threads never wait. Completes after {@link #shutdown()}.
+     * {@link KvStoresStats#droppedEvents()}; jnats' threads never wait. Completes after {@link #stop()}.
      * Cancelling only ends that subscriber's view.
      */
     public Flux<NatsConnectionEvent> events() {
@@ -207,7 +207,8 @@ public final class KvStores implements AutoCloseable {
      *
      * @return a cold, idempotent Mono completing when every connection is closed
      */
-    public Mono<Void> shutdown() {
+    @Override
+    public Mono<Void> stop() {
         return Mono.defer(() -> {
             synchronized (this) {
                 if (closing == null) {
@@ -233,10 +234,10 @@ public final class KvStores implements AutoCloseable {
         LOG.info("KV stores closed");
     }
 
-    /** Blocking {@link #shutdown()}, waiting at most the connect timeout plus 10 seconds. */
+    /** Blocking {@link #stop()}, waiting at most the connect timeout plus 10 seconds. */
     @Override
     public void close() {
-        shutdown().block(config.connectTimeout().plusSeconds(10));
+        stop().block(config.connectTimeout().plusSeconds(10));
     }
 
     @Override

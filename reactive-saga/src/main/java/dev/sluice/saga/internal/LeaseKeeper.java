@@ -1,10 +1,9 @@
 package dev.sluice.saga.internal;
 
+import dev.sluice.pool.internal.loop.TimedLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
@@ -31,14 +30,9 @@ public final class LeaseKeeper implements AutoCloseable {
      * @param running the ids of the sagas running here (read at each tick)
      */
     public LeaseKeeper(LogWriter log, String owner, Duration lease, Set<UUID> running) {
-        this.ticks = Flux.interval(lease.dividedBy(3))
-                .onBackpressureDrop()
-                .concatMap(tick -> Mono.defer(() -> log.sagas().renew(owner, List.copyOf(running), lease))
-                        .onErrorResume(error -> {
-                            LOG.warn("could not renew the leases of owner '{}': {}", owner, error.toString());
-                            return Mono.empty();
-                        }))
-                .subscribe();
+        this.ticks = TimedLoop.every(lease.dividedBy(3), "renewal of the leases of owner '" + owner + "'", LOG)
+                .after(lease.dividedBy(3))
+                .start(() -> log.sagas().renew(owner, List.copyOf(running), lease));
     }
 
     /** Stops renewing. */

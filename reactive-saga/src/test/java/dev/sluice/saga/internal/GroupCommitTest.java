@@ -55,7 +55,7 @@ class GroupCommitTest {
 
     @AfterEach
     void close() {
-        pool.close().block(WAIT);
+        pool.stop().block(WAIT);
     }
 
     private Map<LogWrite, Throwable> write(LogWrite... writes) {

@@ -1,4 +1,4 @@
-package dev.sluice.pool.internal;
+package dev.sluice.pool.internal.loop;
 
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
@@ -15,12 +15,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * A pass run again and again on a timer: the first after a delay, then one every period; a pass still running when
  * the next is due delays it (ticks are dropped, never queued, and passes never overlap); a pass that fails is logged
- * and the next one runs as usual. The pools' maintenance, the KV round-trip probe, the saga recovery and outbox
+ * and the next one runs as usual (the first failure of a run at WARN, the others at DEBUG, and the pass that
+ * succeeds again at INFO). The pools' maintenance, the KV round-trip probe, the saga recovery and outbox
  * loops, the lease renewal, the saga queue gauge and the health sampler are all such loops.
  *
  * <p>The timer runs on the given {@link Scheduler} (a virtual-time scheduler in tests) and each pass is given the
@@ -81,11 +83,23 @@ public final class TimedLoop {
      */
     public Disposable start(Function<Instant, ? extends Publisher<?>> pass) {
         Clock time = clock != null ? clock : clockOf(scheduler);
+        AtomicInteger failing = new AtomicInteger();
         return Flux.interval(delay, period, scheduler)
                 .onBackpressureDrop()
                 .concatMap(tick -> Mono.defer(() -> Flux.from(pass.apply(time.instant())).then())
+                        .doOnSuccess(done -> {
+                            int failed = failing.getAndSet(0);
+                            if (failed > 0) {
+                                log.info("{} succeeded again after {} failed {}", name, failed, failed == 1 ? "pass" : "passes");
+                            }
+                        })
                         .onErrorResume(error -> {
-                            log.warn("{} failed, the next one runs as usual: {}", name, error.toString());
+                            // one warning per run of failures: a loop every second must not flood the log during an outage
+                            if (failing.getAndIncrement() == 0) {
+                                log.warn("{} failed, the next one runs as usual: {}", name, error.toString());
+                            } else {
+                                log.debug("{} failed again: {}", name, error.toString());
+                            }
                             return Mono.empty();
                         }), 0)
                 .subscribe();
