@@ -227,8 +227,8 @@ public final class SagaExecutor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        recovery.stop();
-        outbox.stop();
+        recovery.close();
+        outbox.close();
         leases.close();
         events.tryEmitComplete();
     }
