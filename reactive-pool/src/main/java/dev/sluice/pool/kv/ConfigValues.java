@@ -11,7 +11,6 @@ import java.util.Locale;
 /** Describing of setting values and checking of server URLs, shared by {@link NatsConfig} and {@link KvBucketConfig}. */
 final class ConfigValues {
 
-    static final long KIB = 1024L;
     private static final List<String> SCHEMES = List.of("nats", "tls", "ws", "wss");
 
     private ConfigValues() {
@@ -19,17 +18,7 @@ final class ConfigValues {
 
     /** {@code 1GB}, {@code 512MB}, {@code 100B} or {@code unlimited}. */
     static String describeSize(long bytes) {
-        if (bytes < 0) {
-            return "unlimited";
-        }
-        String[] units = {"B", "KB", "MB", "GB", "TB"};
-        long value = bytes;
-        int unit = 0;
-        while (unit < units.length - 1 && value != 0 && value % KIB == 0) {
-            value /= KIB;
-            unit++;
-        }
-        return value + units[unit];
+        return bytes < 0 ? "unlimited" : dev.sluice.pool.config.Sizes.format(bytes);
     }
 
     /** {@code 500ms}, {@code 5s}, {@code 2m}: the shortest exact form. */
