@@ -88,7 +88,7 @@ public final class SagaLog {
 
     private List<String> statements(String migration) {
         String text;
-        try (InputStream in = SagaLog.class.getClassLoader().getResourceAsStream(migration)) {
+        try (InputStream in = SagaLog.class.getResourceAsStream("/" + migration)) {
             if (in == null) {
                 throw new IllegalStateException("the saga log migration " + migration + " is missing from the class path");
             }
