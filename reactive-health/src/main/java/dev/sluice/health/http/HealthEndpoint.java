@@ -3,6 +3,8 @@ package dev.sluice.health.http;
 import dev.sluice.health.HealthMonitor;
 import dev.sluice.health.micrometer.HealthMetrics;
 import dev.sluice.pool.Lifecycle;
+import dev.sluice.pool.config.Problems;
+import dev.sluice.pool.config.Setting;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import reactor.core.publisher.Mono;
@@ -123,7 +125,13 @@ public final class HealthEndpoint implements Lifecycle {
         return "HealthEndpoint[" + uri("") + "]";
     }
 
-    /** Builds and starts a {@link HealthEndpoint}. */
+    /** The port to listen on; 0 picks a free one. */
+    public static final Setting<Integer> PORT = Setting.integer("port", 8080, 0, 65_535);
+    /** Interval of keep-alive comments on event streams. */
+    public static final Setting<Duration> KEEP_ALIVE = Setting.duration("keepAlive", Duration.ofSeconds(15), Duration.ofMillis(100),
+            Duration.ofMinutes(10));
+
+    /** Builds and starts a {@link HealthEndpoint}; the settings are checked together when it starts. */
     public static final class Builder {
         private final HealthMonitor monitor;
         private String host = "127.0.0.1";
@@ -143,18 +151,12 @@ public final class HealthEndpoint implements Lifecycle {
 
         /** The port, 0 to 65535; 8080 by default, 0 for any free port (see {@link HealthEndpoint#port()}). */
         public Builder port(int port) {
-            if (port < 0 || port > 65_535) {
-                throw new IllegalArgumentException("port is " + port + "; it must be from 0 (any free port) to 65535");
-            }
             this.port = port;
             return this;
         }
 
         /** Interval of keep-alive comments on event streams, 100 ms to 10 min; 15 s by default. */
         public Builder keepAlive(Duration keepAlive) {
-            if (keepAlive.compareTo(Duration.ofMillis(100)) < 0 || keepAlive.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("keepAlive is " + keepAlive.toMillis() + " ms; it must be from 100 ms to 10 min");
-            }
             this.keepAlive = keepAlive;
             return this;
         }
@@ -171,11 +173,20 @@ public final class HealthEndpoint implements Lifecycle {
         /**
          * Starts listening. Cold: binds on subscription and emits the running endpoint.
          *
-         * @return fails with {@link IllegalStateException} naming the address when it cannot listen there (such as
-         *         a port in use)
+         * @return fails with {@link dev.sluice.pool.config.ConfigException} listing the port and keep-alive values out
+         *         of range, or with {@link IllegalStateException} naming the address when it cannot listen there
+         *         (such as a port in use)
          */
         public Mono<HealthEndpoint> start() {
             return Mono.defer(() -> {
+                Problems problems = new Problems("health endpoint");
+                problems.check(PORT, port);
+                if (keepAlive == null) {
+                    problems.add(KEEP_ALIVE, null, "is required");
+                } else {
+                    problems.check(KEEP_ALIVE, keepAlive);
+                }
+                problems.throwIfAny();
                 PrometheusMeterRegistry registry = prometheus;
                 HealthMetrics own = null;
                 if (registry == null) {

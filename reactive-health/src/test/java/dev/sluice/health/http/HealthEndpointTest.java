@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.health.AlertRule;
 import dev.sluice.health.AlertRules;
 import dev.sluice.health.HealthConfig;
+import dev.sluice.health.HealthMonitor;
 import dev.sluice.health.SampleMetric;
 import dev.sluice.health.TestRegistries;
+import dev.sluice.pool.PoolRegistry;
 import dev.sluice.pool.RegistryConfig;
+import dev.sluice.pool.config.ConfigException;
 import dev.sluice.testkit.FaultProxy;
 import dev.sluice.testkit.NatsServer;
 import dev.sluice.testkit.SluiceExtension;
@@ -34,6 +37,7 @@ import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every route of the endpoint, through a real HTTP client, over a registry of real servers. */
 @ExtendWith(SluiceExtension.class)
@@ -111,6 +115,18 @@ class HealthEndpointTest {
             assertThat(JSON.readTree(e.get("/health").body()).get("status").asText()).isEqualTo("UNHEALTHY");
             assertThat(e.get("/health/live").statusCode()).as("pools never affect liveness").isEqualTo(200);
             proxy.passThrough();
+        }
+    }
+
+    @Test
+    void aPortAndKeepAliveOutOfRangeAreRefusedTogetherBeforeAnythingListens(TestDatabase db) {
+        try (PoolRegistry registry = PoolRegistry.create(RegistryConfig.builder().pool(TestRegistries.pool("primary", db).build()).build());
+             HealthMonitor monitor = HealthMonitor.create(registry, fast().build())) {
+            assertThatThrownBy(() -> HealthEndpoint.builder(monitor).port(70_000).keepAlive(Duration.ofMillis(10)).start().block())
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(p -> p.setting())
+                            .containsExactly("port", "keepAlive"))
+                    .hasMessageContaining("health endpoint: port = '70000'")
+                    .hasMessageContaining("health endpoint: keepAlive = '10ms'");
         }
     }
 
