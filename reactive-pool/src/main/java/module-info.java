@@ -2,17 +2,16 @@
  * Sluice's pools: {@code PgPool} over r2dbc-pool, the {@code PoolRegistry} of named pools and KV stores,
  * the NATS JetStream KV stores, the shared configuration model and the check API.
  *
- * <p>Only the API packages are exported. {@code dev.sluice.pool.internal} and {@code dev.sluice.pool.kv.internal}
- * stay inside this module; {@code dev.sluice.pool.internal.loop} (the one timed loop every module's background
- * work runs on) is exported to the Sluice modules that run such loops and to nobody else.
+ * <p>Only the API packages are exported; {@code dev.sluice.pool.internal} and {@code dev.sluice.pool.kv.internal}
+ * stay inside this module.
  *
  * <p>jnats is optional: a registry configured for PostgreSQL only never loads a NATS class. An application on
  * the module path that configures KV stores adds {@code requires io.nats.jnats} (or
  * {@code --add-modules io.nats.jnats}) and has jnats on its module path.
  */
-// The dependencies are automatic modules (no module-info of their own), and the qualified export's targets
-// are compiled after this module, so javac's warnings about both say nothing to act on.
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic", "module"})
+// The dependencies are automatic modules (no module-info of their own): javac's warnings about that say nothing
+// to act on.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module dev.sluice.pool {
     requires transitive reactor.core;
     requires transitive org.reactivestreams;
@@ -31,6 +30,5 @@ module dev.sluice.pool {
     exports dev.sluice.pool.check;
     exports dev.sluice.pool.config;
     exports dev.sluice.pool.kv;
-
-    exports dev.sluice.pool.internal.loop to dev.sluice.saga, dev.sluice.health;
+    exports dev.sluice.pool.loop;
 }

@@ -4,7 +4,7 @@ import dev.sluice.health.internal.ReadinessRule;
 import dev.sluice.health.internal.Sampler;
 import dev.sluice.health.internal.TrendFit;
 import dev.sluice.pool.Lifecycle;
-import dev.sluice.pool.internal.loop.TimedLoop;
+import dev.sluice.pool.loop.TimedLoop;
 import dev.sluice.pool.PoolRegistry;
 import dev.sluice.pool.check.HealthStatus;
 import org.slf4j.Logger;

@@ -10,7 +10,7 @@ import dev.sluice.pool.internal.PoolCounters;
 import dev.sluice.pool.internal.ServerConnections;
 import dev.sluice.pool.internal.Statements;
 import dev.sluice.pool.internal.TrackedConnection;
-import dev.sluice.pool.internal.loop.TimedLoop;
+import dev.sluice.pool.loop.TimedLoop;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.pool.PoolMetrics;

@@ -1,8 +1,8 @@
 package dev.sluice.saga;
 
 import dev.sluice.pool.Lifecycle;
-import dev.sluice.pool.internal.loop.LoopLifecycle;
-import dev.sluice.pool.internal.loop.TimedLoop;
+import dev.sluice.pool.loop.LoopLifecycle;
+import dev.sluice.pool.loop.TimedLoop;
 
 import dev.sluice.pool.kv.KvStore;
 import dev.sluice.pool.kv.KvTimeoutException;

@@ -1,6 +1,6 @@
 package dev.sluice.saga;
 
-import dev.sluice.pool.internal.loop.TimedLoop;
+import dev.sluice.pool.loop.TimedLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Counter;

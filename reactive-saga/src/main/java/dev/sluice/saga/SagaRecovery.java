@@ -1,8 +1,8 @@
 package dev.sluice.saga;
 
 import dev.sluice.pool.Lifecycle;
-import dev.sluice.pool.internal.loop.LoopLifecycle;
-import dev.sluice.pool.internal.loop.TimedLoop;
+import dev.sluice.pool.loop.LoopLifecycle;
+import dev.sluice.pool.loop.TimedLoop;
 
 import dev.sluice.saga.internal.Json;
 import dev.sluice.saga.internal.LogWriter;

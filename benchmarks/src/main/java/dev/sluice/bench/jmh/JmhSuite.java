@@ -36,7 +36,7 @@ import java.util.Map;
 public final class JmhSuite {
 
     private static final List<Class<?>> BENCHMARKS = List.of(PoolAcquireBenchmark.class, SqlErrorClassifierBenchmark.class,
-            AlertRulesBenchmark.class, KvHeadersBenchmark.class);
+            AlertRulesBenchmark.class);
 
     private JmhSuite() {
     }

@@ -1,6 +1,6 @@
 package dev.sluice.pool.kv;
 
-import dev.sluice.pool.internal.loop.TimedLoop;
+import dev.sluice.pool.loop.TimedLoop;
 import dev.sluice.pool.Lifecycle;
 import dev.sluice.pool.kv.internal.BucketProvisioner;
 import dev.sluice.pool.kv.internal.ConnectionEvents;

@@ -1,6 +1,6 @@
 package dev.sluice.saga.internal;
 
-import dev.sluice.pool.internal.loop.TimedLoop;
+import dev.sluice.pool.loop.TimedLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;

@@ -1,4 +1,4 @@
-package dev.sluice.pool.internal.loop;
+package dev.sluice.pool.loop;
 
 import dev.sluice.pool.Lifecycle;
 import org.reactivestreams.Publisher;

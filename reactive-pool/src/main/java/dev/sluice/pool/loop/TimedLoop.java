@@ -1,4 +1,4 @@
-package dev.sluice.pool.internal.loop;
+package dev.sluice.pool.loop;
 
 import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
