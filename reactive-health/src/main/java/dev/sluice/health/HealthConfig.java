@@ -205,14 +205,14 @@ public final class HealthConfig {
 
     /** Builds a {@link HealthConfig}. */
     public static final class Builder {
-        private Duration interval = Duration.ofSeconds(5);
+        private Duration interval = INTERVAL.defaultValue();
         private Duration poolCheckTimeout;
-        private Duration poolDegradedAfter = Duration.ofMillis(100);
+        private Duration poolDegradedAfter = DEGRADED_AFTER.defaultValue();
         private Duration bucketCheckTimeout;
         private Duration bucketDegradedAfter = Duration.ofMillis(50);
         private Duration connectionCheckTimeout;
         private Duration connectionDegradedAfter = Duration.ofMillis(50);
-        private int history = 100;
+        private int history = HISTORY.defaultValue();
         private Duration rateWindow;
         private AlertRules rules = AlertRules.defaults();
         private final List<AlertSink> sinks = new ArrayList<>(List.of(AlertSink.log()));

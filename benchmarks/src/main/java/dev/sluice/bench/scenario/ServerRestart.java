@@ -3,6 +3,10 @@ package dev.sluice.bench.scenario;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.sluice.bench.BenchOptions;
 import dev.sluice.bench.Progress;
+import dev.sluice.bench.load.BlockingLoad;
+import dev.sluice.bench.load.LoadPlan;
+import dev.sluice.bench.load.Measurement;
+import dev.sluice.bench.load.ReactiveLoad;
 import dev.sluice.bench.report.GoalCheck;
 import dev.sluice.bench.report.ScenarioResult;
 import dev.sluice.bench.report.SystemResult;
@@ -13,8 +17,6 @@ import dev.sluice.testkit.PostgresServer;
 import dev.sluice.testkit.TestDatabase;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -28,14 +30,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Scenario {@code restart}: a closed loop of 64 callers reading an account by primary key, and PostgreSQL
@@ -62,7 +60,6 @@ public final class ServerRestart implements Scenario {
     private static final Duration MIN_WINDOW = Duration.ofSeconds(8);
     private static final Duration BUCKET = Duration.ofMillis(10);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-    private static final int ERROR_SAMPLES = 3;
 
     @Override
     public String name() {
@@ -93,7 +90,7 @@ public final class ServerRestart implements Scenario {
                 progress.phase(client.name(), "warming up for " + Progress.duration(options.firstWarmup()) + ", then a window of "
                         + Progress.duration(window) + " with a restart");
                 try {
-                    results.add(measure(client, callers, options.firstWarmup(), window, server));
+                    results.add(measure(client, callers, options.firstWarmup(), window, server, progress));
                 } finally {
                     client.close();
                 }
@@ -102,26 +99,29 @@ public final class ServerRestart implements Scenario {
         return result(results, callers, poolSize, window, options);
     }
 
-    private static SystemResult measure(Client client, int callers, Duration warmup, Duration window, EmbeddedPostgresServer server)
-            throws InterruptedException {
-        Timeline warm = new Timeline(warmup);
-        client.run(callers, warm, warmup);
-        Timeline timeline = new Timeline(window);
-        Thread load = new Thread(() -> {
+    /**
+     * One turn: the client's callers run through the warm-up and the window ({@link ReactiveLoad} or
+     * {@link BlockingLoad}), while another thread restarts the server a third of the way into the window.
+     */
+    private static SystemResult measure(Client client, int callers, Duration warmup, Duration window, EmbeddedPostgresServer server,
+                                        Progress progress) throws Exception {
+        Timeline timeline = new Timeline(warmup, window);
+        long[] restart = new long[2];
+        Thread restarter = new Thread(() -> {
             try {
-                client.run(callers, timeline, window);
+                Thread.sleep(warmup.plus(window.dividedBy(3)).toMillis());
+                restart[0] = timeline.elapsedNanos();
+                server.stop();
+                server.startProcess();
+                restart[1] = timeline.elapsedNanos();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "restart-load-" + client.name());
-        load.start();
-        Thread.sleep(window.toMillis() / 3);
-        long down = timeline.elapsedNanos();
-        server.stop();
-        server.startProcess();
-        long back = timeline.elapsedNanos();
-        load.join();
-        return timeline.result(client.name(), down, back);
+        }, "restart-" + client.name());
+        restarter.start();
+        Measurement measured = client.run(new LoadPlan(callers, warmup, window), timeline, progress);
+        restarter.join();
+        return timeline.result(measured.toResult(client.name()), restart[0], restart[1]);
     }
 
     private static ScenarioResult result(List<SystemResult> results, int callers, int poolSize, Duration window, BenchOptions options) {
@@ -151,15 +151,29 @@ public final class ServerRestart implements Scenario {
         return new ScenarioResult(NAME, "Parameterized reads through a PostgreSQL restart", shown, results, Map.of(), goals, List.of(), notes);
     }
 
-    /** One system: it opens its pool when made, runs closed-loop callers for a while, and closes. */
+    /** One system: it opens its pool when made, runs the plan's callers through a turn, and closes. */
     private interface Client extends AutoCloseable {
         String name();
 
-        /** Runs {@code callers} closed-loop callers for {@code duration}, recording into {@code timeline}. Blocking. */
-        void run(int callers, Timeline timeline, Duration duration) throws InterruptedException;
+        /** Runs the callers, each success also counted in {@code timeline}. Blocking. */
+        Measurement run(LoadPlan plan, Timeline timeline, Progress progress) throws Exception;
 
         @Override
         void close();
+    }
+
+    /** Closed-loop reactive callers ({@link ReactiveLoad}). */
+    private record ReactiveClient(String name, Supplier<Mono<?>> read, Runnable closer) implements Client {
+        @Override
+        public Measurement run(LoadPlan plan, Timeline timeline, Progress progress) throws InterruptedException {
+            return ReactiveLoad.run(name, plan, List.of(new ReactiveLoad.Step("read",
+                    caller -> read.get().doOnSuccess(v -> timeline.success()))), progress);
+        }
+
+        @Override
+        public void close() {
+            closer.run();
+        }
     }
 
     private static Client sluice(PgPoolSettings settings) {
@@ -179,6 +193,7 @@ public final class ServerRestart implements Scenario {
                 () -> pool.disposeLater().block(CLOSE_WAIT));
     }
 
+    /** One platform thread per caller ({@link BlockingLoad}). */
     private static Client hikari(PgPoolSettings settings) {
         HikariDataSource pool = new HikariDataSource(settings.hikari());
         return new Client() {
@@ -188,29 +203,11 @@ public final class ServerRestart implements Scenario {
             }
 
             @Override
-            public void run(int callers, Timeline timeline, Duration duration) throws InterruptedException {
-                long end = System.nanoTime() + duration.toNanos();
-                CountDownLatch done = new CountDownLatch(callers);
-                for (int i = 0; i < callers; i++) {
-                    Thread caller = new Thread(() -> {
-                        try {
-                            while (System.nanoTime() < end) {
-                                long start = System.nanoTime();
-                                try {
-                                    read(pool);
-                                    timeline.success(start);
-                                } catch (SQLException | RuntimeException e) {
-                                    timeline.failure(e);
-                                }
-                            }
-                        } finally {
-                            done.countDown();
-                        }
-                    }, "restart-hikari-" + i);
-                    caller.setDaemon(true);
-                    caller.start();
-                }
-                done.await();
+            public Measurement run(LoadPlan plan, Timeline timeline, Progress progress) throws InterruptedException {
+                return BlockingLoad.run(name(), plan, List.of(new BlockingLoad.Step("read", caller -> {
+                    read(pool);
+                    timeline.success();
+                })), progress);
             }
 
             @Override
@@ -234,85 +231,40 @@ public final class ServerRestart implements Scenario {
         return ThreadLocalRandom.current().nextInt(1, ACCOUNTS + 1);
     }
 
-    /** Closed-loop reactive callers: each subscribes to its next read when the last one ended. */
-    private record ReactiveClient(String name, java.util.function.Supplier<Mono<?>> read, Runnable closer) implements Client {
-        @Override
-        public void run(int callers, Timeline timeline, Duration duration) throws InterruptedException {
-            long end = System.nanoTime() + duration.toNanos();
-            CountDownLatch done = new CountDownLatch(callers);
-            for (int i = 0; i < callers; i++) {
-                Mono.defer(() -> {
-                            long start = System.nanoTime();
-                            return read.get().doOnSuccess(v -> timeline.success(start)).then()
-                                    .onErrorResume(e -> {
-                                        timeline.failure(e);
-                                        return Mono.empty();
-                                    });
-                        })
-                        .repeat(() -> System.nanoTime() < end)
-                        .doFinally(signal -> done.countDown())
-                        .subscribe();
-            }
-            if (!done.await(duration.plus(CLOSE_WAIT).toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException(name + ": callers were still busy " + CLOSE_WAIT.toSeconds() + " s after the window");
-            }
-        }
-
-        @Override
-        public void close() {
-            closer.run();
-        }
-    }
-
-    /** Successes per 10 ms of the window, latencies, failures and a few distinct error samples. */
+    /** Successes per 10 ms from the start of the warm-up; what counts is read from the window only. */
     private static final class Timeline {
         private final long startNanos = System.nanoTime();
+        private final int windowStart;
         private final AtomicLongArray successes;
-        private final Recorder latency = new Recorder(TimeUnit.MINUTES.toNanos(5), 2);
-        private final LongAdder failures = new LongAdder();
-        private final Set<String> samples = ConcurrentHashMap.newKeySet();
 
-        Timeline(Duration window) {
-            this.successes = new AtomicLongArray((int) (window.plus(CLOSE_WAIT).toNanos() / BUCKET.toNanos()) + 1);
+        Timeline(Duration warmup, Duration window) {
+            this.windowStart = (int) (warmup.toNanos() / BUCKET.toNanos());
+            this.successes = new AtomicLongArray((int) (warmup.plus(window).plus(CLOSE_WAIT).toNanos() / BUCKET.toNanos()) + 1);
         }
 
         long elapsedNanos() {
             return System.nanoTime() - startNanos;
         }
 
-        void success(long callStart) {
-            long now = System.nanoTime();
-            latency.recordValue(Math.min(Math.max(0, now - callStart), TimeUnit.MINUTES.toNanos(5)));
-            int bucket = (int) Math.min(successes.length() - 1, (now - startNanos) / BUCKET.toNanos());
+        void success() {
+            int bucket = (int) Math.min(successes.length() - 1, elapsedNanos() / BUCKET.toNanos());
             successes.incrementAndGet(bucket);
         }
 
-        void failure(Throwable error) {
-            failures.increment();
-            if (samples.size() < ERROR_SAMPLES) {
-                samples.add(error.getClass().getSimpleName() + ": " + String.valueOf(error.getMessage()).lines().findFirst().orElse(""));
-            }
-        }
-
-        SystemResult result(String system, long downNanos, long backNanos) {
+        /** {@code measured} with the longest gap, the restart's length and the throughput before and after it. */
+        SystemResult result(SystemResult measured, long downNanos, long backNanos) {
             int last = successes.length() - 1;
-            while (last > 0 && successes.get(last) == 0) {
+            while (last > windowStart && successes.get(last) == 0) {
                 last--;
             }
-            int first = 0;
-            while (first < last && successes.get(first) == 0) {
-                first++;
-            }
-            long total = 0;
             long before = 0;
             long after = 0;
             int downBucket = (int) (downNanos / BUCKET.toNanos());
             int backBucket = (int) (backNanos / BUCKET.toNanos());
             int gap = 0;
             int longestGap = 0;
-            for (int i = first; i <= last; i++) {
+            for (int i = windowStart; i <= last; i++) {
                 long n = successes.get(i);
-                total += n;
                 if (i < downBucket) {
                     before += n;
                 } else if (i >= backBucket) {
@@ -322,15 +274,14 @@ public final class ServerRestart implements Scenario {
                 longestGap = Math.max(longestGap, gap);
             }
             double bucketSeconds = BUCKET.toNanos() / 1e9;
-            Histogram h = latency.getIntervalHistogram();
-            Map<String, Object> details = new LinkedHashMap<>();
+            Map<String, Object> details = new LinkedHashMap<>(measured.details());
             details.put("longestGapMs", longestGap * BUCKET.toMillis());
             details.put("restartMs", TimeUnit.NANOSECONDS.toMillis(backNanos - downNanos));
-            details.put("opsPerSecBefore", before / Math.max(bucketSeconds, (downBucket - first) * bucketSeconds));
+            details.put("opsPerSecBefore", before / Math.max(bucketSeconds, (downBucket - windowStart) * bucketSeconds));
             details.put("opsPerSecAfter", after / Math.max(bucketSeconds, (last + 1 - backBucket) * bucketSeconds));
-            details.put("errorSamples", List.copyOf(samples));
-            return new SystemResult(system, total / ((last + 1 - first) * bucketSeconds), h.getValueAtPercentile(50) / 1e6,
-                    h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, failures.sum(), null, null, null, details);
+            details.putIfAbsent("errorSamples", List.of());
+            return new SystemResult(measured.name(), measured.opsPerSec(), measured.p50Ms(), measured.p99Ms(), measured.maxMs(),
+                    measured.errors(), measured.peakThreads(), measured.heapBytes(), null, details);
         }
     }
 }
