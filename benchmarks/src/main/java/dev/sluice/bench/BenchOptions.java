@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The command line of {@code ./run bench}, with the two profiles: the default (about eight and a half minutes on two
- * cores, the build included) and {@code --quick} (about 100 seconds: the same scenarios and systems, shorter windows and
+ * The command line of {@code ./run bench}, with the two profiles: the default (15 minutes or more on two cores, the
+ * build included) and {@code --quick} (about 3 minutes: the same scenarios and systems, shorter windows and
  * warm-ups, one round, and the JMH benchmarks in the benchmark's own JVM).
  *
  * @param quick         whether the quick profile was chosen
@@ -43,7 +43,7 @@ public record BenchOptions(boolean quick, List<String> scenarios, Duration warmu
             usage: ./run bench [--quick] [--scenario NAME]... [--duration D] [--warmup D] [--rounds N]
                                [--callers N] [--pool-size N] [--output DIR]
 
-              --quick            short windows and warm-ups, one round: about 100 s instead of about 9 minutes
+              --quick            short windows and warm-ups, one round: about 3 minutes instead of 15 or more
               --scenario NAME    run only this scenario (repeat, or separate with commas):
                                  pool-round-trip, app, callers-10k, kv, health-overhead, saga, restart, jmh
               --duration D       length of each measurement window (10s by default, 2s with --quick; 500ms, 1m, ...)
